@@ -1,0 +1,70 @@
+import { existsSync } from 'node:fs';
+import { serve } from '@hono/node-server';
+import { createApp } from '../src/app';
+import { DEV_DATA_DIR } from './dev-paths';
+import { loadOrCreateKeyPair } from './local-auth/keys';
+import { localClerkEnv } from './local-auth/local-clerk';
+import { mintSessionToken } from './local-auth/mint-token';
+import { startLocalStack } from './local-stack';
+import { migrateAndSeed } from './local-stack/migrate';
+
+const HOST = '127.0.0.1';
+const started = performance.now();
+
+if (existsSync('.env')) process.loadEnvFile('.env');
+const port = Number(process.env.PORT ?? 8787);
+
+async function startDatabase() {
+  const remoteUrl = process.env.DATABASE_URL;
+  if (remoteUrl) {
+    const migrationUrl = process.env.DATABASE_URL_UNPOOLED ?? remoteUrl;
+    console.log(`database: ${new URL(remoteUrl).host} (DATABASE_URL) — migrating and seeding`);
+    await migrateAndSeed(migrationUrl);
+    return { stop: async () => {} };
+  }
+  const stack = await startLocalStack({ dataDir: DEV_DATA_DIR.postgres });
+  Object.assign(process.env, stack.env);
+  console.log(`database: embedded Postgres 17 on 127.0.0.1:${stack.postgres.port} (data in .data/postgres)`);
+  console.log(`          Neon SQL-over-HTTP endpoint ${stack.endpoint.url}`);
+  console.log(`          faults: curl -X POST ${new URL('/__control/faults', stack.endpoint.url)} -d '{"delayMs":25}'`);
+  return stack;
+}
+
+function configureLocalAuth(): string | undefined {
+  if (process.env.CLERK_JWT_KEY) return undefined;
+  const keys = loadOrCreateKeyPair(DEV_DATA_DIR.keys);
+  Object.assign(process.env, localClerkEnv(keys));
+  return keys.privateKeyPem;
+}
+
+const database = await startDatabase();
+const localPrivateKey = configureLocalAuth();
+process.env.CORS_ORIGINS ??= 'http://localhost:5173,http://localhost:3000';
+
+const app = createApp();
+const server = serve({ fetch: app.fetch, hostname: HOST, port }, () => {
+  void announce();
+});
+
+async function announce() {
+  const base = `http://${HOST}:${port}`;
+  console.log(`\nworkshop-api ready on ${base} in ${Math.round(performance.now() - started)} ms`);
+  console.log(`  health:  curl -i ${base}/api/health`);
+  if (localPrivateKey) {
+    const token = await mintSessionToken(localPrivateKey, { userId: 'user_dev', expiresIn: 24 * 3600 });
+    console.log(`  token:   ${token}`);
+    console.log(`  me:      curl -H "Authorization: Bearer ${token}" ${base}/api/me`);
+    console.log('  another: npm run -s token -- --user user_other --plan pro');
+  }
+}
+
+let stopping = false;
+async function shutdown() {
+  if (stopping) return;
+  stopping = true;
+  server.close();
+  await database.stop();
+  process.exit(0);
+}
+process.on('SIGINT', () => void shutdown());
+process.on('SIGTERM', () => void shutdown());

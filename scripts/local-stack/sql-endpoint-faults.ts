@@ -1,0 +1,153 @@
+import { EventEmitter, once } from 'node:events';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+export interface FaultSettings {
+  /** Fixed delay added before every request is answered. */
+  delayMs?: number;
+  /** Extra delay on the next request only (a Neon compute waking up). */
+  firstRequestDelayMs?: number;
+  /** The connection is destroyed without an answer (driver: "Error connecting to database"). */
+  refuse?: boolean;
+  /** Requests are held until stall is cleared (then they proceed) or the endpoint closes. */
+  stall?: boolean;
+  /**
+   * A statement whose text matches the regex source `pattern` fails like a Postgres error (default code
+   * 'XX000'); inside a batch it aborts and rolls back the whole batch.
+   */
+  failQuery?: { pattern: string; code?: string; message?: string };
+}
+
+export interface InjectedFailure {
+  matches: (statement: string) => boolean;
+  code: string;
+  message: string;
+}
+
+/** What a request must do once it has been let through the faults. */
+export type Admission = { refuse: true } | { refuse: false; failure: InjectedFailure | undefined };
+
+interface ScopedFaults {
+  settings: FaultSettings;
+  failure: InjectedFailure | undefined;
+  firstRequestDelayPending: boolean;
+}
+
+/** Fault settings per database name, plus one scope that applies to every database. */
+export class FaultRegistry {
+  readonly #everyDatabase = Symbol('every database');
+  readonly #scopes = new Map<string | symbol, ScopedFaults>();
+  readonly #changes = new EventEmitter().setMaxListeners(0);
+
+  set(settings: FaultSettings, database?: string): void {
+    validateFaultSettings(settings);
+    this.#scopes.set(database ?? this.#everyDatabase, {
+      settings: { ...settings },
+      failure: settings.failQuery && compileFailure(settings.failQuery),
+      firstRequestDelayPending: (settings.firstRequestDelayMs ?? 0) > 0,
+    });
+    this.#changes.emit('change');
+  }
+
+  /** Without a database name every scope is cleared, not only the one for every database. */
+  clear(database?: string): void {
+    if (database === undefined) this.#scopes.clear();
+    else this.#scopes.delete(database);
+    this.#changes.emit('change');
+  }
+
+  /**
+   * Holds the request while it is stalled, then waits out its delays. Rejects when `signal` aborts
+   * (the endpoint is closing). Settings for the database override those for every database.
+   */
+  async admit(database: string | undefined, signal: AbortSignal): Promise<Admission> {
+    for (;;) {
+      const settings = this.#effectiveSettings(database);
+      if (settings.refuse) return { refuse: true };
+      if (!settings.stall) break;
+      await once(this.#changes, 'change', { signal });
+    }
+    const delayMs = (this.#effectiveSettings(database).delayMs ?? 0) + this.#takeFirstRequestDelay(database);
+    if (delayMs > 0) await sleep(delayMs, undefined, { signal });
+    return { refuse: false, failure: this.#specificScope(database)?.failure ?? this.#general()?.failure };
+  }
+
+  #general(): ScopedFaults | undefined {
+    return this.#scopes.get(this.#everyDatabase);
+  }
+
+  #specificScope(database: string | undefined): ScopedFaults | undefined {
+    return database === undefined ? undefined : this.#scopes.get(database);
+  }
+
+  #effectiveSettings(database: string | undefined): FaultSettings {
+    return { ...this.#general()?.settings, ...this.#specificScope(database)?.settings };
+  }
+
+  #takeFirstRequestDelay(database: string | undefined): number {
+    for (const scope of [this.#specificScope(database), this.#general()]) {
+      if (scope?.firstRequestDelayPending) {
+        scope.firstRequestDelayPending = false;
+        return scope.settings.firstRequestDelayMs ?? 0;
+      }
+    }
+    return 0;
+  }
+}
+
+function compileFailure(failQuery: NonNullable<FaultSettings['failQuery']>): InjectedFailure {
+  const pattern = new RegExp(failQuery.pattern);
+  return {
+    matches: (statement) => pattern.test(statement),
+    code: failQuery.code ?? 'XX000',
+    message: failQuery.message ?? `injected fault: statement matches /${failQuery.pattern}/`,
+  };
+}
+
+function validateFaultSettings(settings: FaultSettings): void {
+  for (const key of ['delayMs', 'firstRequestDelayMs'] as const) {
+    const value = settings[key];
+    if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
+      throw new TypeError(`${key} must be a non-negative number`);
+    }
+  }
+  if (settings.failQuery) new RegExp(settings.failQuery.pattern);
+}
+
+/** Reads `{database?, ...FaultSettings}` sent to the control API; throws a TypeError on anything else. */
+export function parseFaultRequest(body: unknown): { database: string | undefined; settings: FaultSettings } {
+  if (!isRecord(body)) throw new TypeError('expected a JSON object');
+  const { database, delayMs, firstRequestDelayMs, refuse, stall, failQuery } = body;
+  const settings: FaultSettings = {};
+  if (delayMs !== undefined) settings.delayMs = expect(delayMs, 'number', 'delayMs');
+  if (firstRequestDelayMs !== undefined) {
+    settings.firstRequestDelayMs = expect(firstRequestDelayMs, 'number', 'firstRequestDelayMs');
+  }
+  if (refuse !== undefined) settings.refuse = expect(refuse, 'boolean', 'refuse');
+  if (stall !== undefined) settings.stall = expect(stall, 'boolean', 'stall');
+  if (failQuery !== undefined) {
+    if (!isRecord(failQuery)) throw new TypeError('failQuery must be an object');
+    settings.failQuery = { pattern: expect(failQuery.pattern, 'string', 'failQuery.pattern') };
+    if (failQuery.code !== undefined)
+      settings.failQuery.code = expect(failQuery.code, 'string', 'failQuery.code');
+    if (failQuery.message !== undefined) {
+      settings.failQuery.message = expect(failQuery.message, 'string', 'failQuery.message');
+    }
+  }
+  validateFaultSettings(settings);
+  return { database: database === undefined ? undefined : expect(database, 'string', 'database'), settings };
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+interface TypeNames {
+  string: string;
+  number: number;
+  boolean: boolean;
+}
+
+function expect<K extends keyof TypeNames>(value: unknown, type: K, name: string): TypeNames[K] {
+  if (typeof value !== type) throw new TypeError(`${name} must be a ${type}`);
+  return value as TypeNames[K];
+}

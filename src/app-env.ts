@@ -1,0 +1,18 @@
+import type { Database } from './db/client';
+import type { Config } from './env';
+
+export interface Caller {
+  userId: string;
+  plan: string;
+  isAdmin: boolean;
+}
+
+export interface AppEnv {
+  Bindings: Record<string, unknown>;
+  Variables: {
+    requestId: string;
+    config: Config;
+    db: Database;
+    caller: Caller;
+  };
+}

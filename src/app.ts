@@ -1,0 +1,60 @@
+import { cors } from 'hono/cors';
+import { requestId } from 'hono/request-id';
+import { secureHeaders } from 'hono/secure-headers';
+import type { AppEnv } from './app-env';
+import { createRouter } from './lib/create-router';
+import { bodyLimits } from './middleware/body-limit';
+import { configMiddleware } from './middleware/config';
+import { databaseMiddleware } from './middleware/database';
+import { handleError, handleNotFound } from './middleware/errors';
+import { requestLog } from './middleware/request-log';
+import { healthRoutes } from './routes/health';
+
+export const EXPOSED_HEADERS = ['X-Request-Id', 'X-Session-Id', 'ETag', 'Location', 'Retry-After'];
+export const ALLOWED_HEADERS = [
+  'Authorization',
+  'Content-Type',
+  'If-Match',
+  'If-None-Match',
+  'Idempotency-Key',
+  'X-Request-Id',
+  'X-Session-Id',
+];
+
+export function createApp() {
+  const app = createRouter();
+
+  app.use(
+    '*',
+    requestId({
+      headerName: 'X-Request-Id',
+      limitLength: 128,
+    }),
+  );
+  app.use('*', requestLog);
+  app.use('*', configMiddleware);
+  app.use(
+    '*',
+    cors({
+      origin: (origin, c) => (c.get('config').CORS_ORIGINS.includes(origin) ? origin : null),
+      allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
+      allowHeaders: ALLOWED_HEADERS,
+      exposeHeaders: EXPOSED_HEADERS,
+      maxAge: 600,
+    }),
+  );
+  app.use('*', secureHeaders());
+  app.use('*', bodyLimits);
+  app.use('/api/*', async (c, next) => {
+    if (c.req.path.startsWith('/api/health')) return next();
+    return databaseMiddleware(c, next);
+  });
+
+  const routes = app.route('/api', healthRoutes);
+
+  app.notFound(handleNotFound);
+  app.onError(handleError);
+  return routes;
+}
+
+export type AppType = ReturnType<typeof createApp>;

@@ -1,0 +1,30 @@
+import type { Caller } from '../app-env';
+
+type Claims = Record<string, unknown>;
+
+const asRecord = (value: unknown): Claims | undefined =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Claims) : undefined;
+
+/**
+ * Custom session-token claims carry the user's `public_metadata` as `metadata` (Clerk dashboard:
+ * Sessions → Customize session token: `{"metadata": "{{user.public_metadata}}"}`). Clerk billing puts the
+ * active plan in `pla` as `u:<slug>` or `o:<slug>`.
+ */
+export function planFromClaims(claims: Claims, knownPlans: Readonly<Record<string, number>>): string {
+  const metadataPlan = asRecord(claims.metadata)?.plan;
+  const billingPlan = typeof claims.pla === 'string' ? claims.pla.replace(/^[uo]:/, '') : undefined;
+  const plan = typeof metadataPlan === 'string' ? metadataPlan : billingPlan;
+  return plan !== undefined && Object.hasOwn(knownPlans, plan) ? plan : 'free';
+}
+
+export function isAdminFromClaims(claims: Claims): boolean {
+  return asRecord(claims.metadata)?.role === 'admin';
+}
+
+export function callerFromClaims(
+  userId: string,
+  claims: Claims,
+  knownPlans: Readonly<Record<string, number>>,
+): Caller {
+  return { userId, plan: planFromClaims(claims, knownPlans), isAdmin: isAdminFromClaims(claims) };
+}

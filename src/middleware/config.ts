@@ -1,0 +1,19 @@
+import { env } from 'hono/adapter';
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../app-env';
+import { loadConfig } from '../env';
+
+/**
+ * Workers pass bindings per request; Node and Vercel read process.env (`env(c)` hides the difference).
+ * Bindings handed to `app.request()` or `app.fetch()` explicitly win everywhere, which tests rely on.
+ */
+export const configMiddleware = createMiddleware<AppEnv>(async (c, next) => {
+  const bindings: unknown = c.env;
+  const source = isConfigSource(bindings) ? bindings : env(c);
+  c.set('config', loadConfig(source));
+  await next();
+});
+
+function isConfigSource(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && 'DATABASE_URL' in value;
+}

@@ -1,0 +1,80 @@
+import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
+import { HTTPException } from 'hono/http-exception';
+import type { ContentfulStatusCode } from 'hono/utils/http-status';
+import type { AppEnv } from '../app-env';
+import { classifyDatabaseError } from '../db/errors';
+import { ConfigError } from '../env';
+import { ApiError, type ErrorCode } from '../lib/api-error';
+import { PROBLEM_CONTENT_TYPE, problemDocument } from '../lib/problem';
+import { writeLog } from './request-log';
+
+const RETRY_AFTER_SECONDS = '2';
+
+function problemResponse(c: Context<AppEnv>, error: ApiError): Response {
+  const body = problemDocument({
+    code: error.code,
+    status: error.status as ContentfulStatusCode,
+    detail: error.detail,
+    requestId: c.get('requestId') ?? 'unknown',
+    errors: error.errors,
+    extensions: error.extensions,
+  });
+  const headers = new Headers({ 'Content-Type': PROBLEM_CONTENT_TYPE, 'Cache-Control': 'no-store' });
+  for (const [name, value] of Object.entries(error.headers ?? {})) headers.set(name, value);
+  // Headers set earlier by middleware (request id, session id, CORS) must survive the error.
+  c.res.headers.forEach((value, name) => {
+    if (!headers.has(name) && name !== 'content-type' && name !== 'content-length') headers.set(name, value);
+  });
+  return new Response(JSON.stringify(body), { status: error.status, headers });
+}
+
+const HTTP_EXCEPTION_CODES: Partial<Record<number, ErrorCode>> = {
+  400: 'bad_request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  405: 'method_not_allowed',
+  413: 'payload_too_large',
+  415: 'unsupported_media_type',
+};
+
+function fromHttpException(error: HTTPException): ApiError {
+  const code = HTTP_EXCEPTION_CODES[error.status] ?? 'bad_request';
+  const malformed = error.status === 400 && /malformed json/i.test(error.message);
+  return new ApiError(malformed ? 'malformed_json' : code, malformed ? 'The request body is not valid JSON.' : error.message || 'The request was not accepted.');
+}
+
+export const handleError: ErrorHandler<AppEnv> = (error, c) => {
+  if (error instanceof ApiError) return problemResponse(c, error);
+  if (error instanceof HTTPException && error.status < 500) return problemResponse(c, fromHttpException(error));
+
+  const logLevel = c.get('config')?.LOG_LEVEL ?? 'error';
+  const requestId = c.get('requestId');
+  const failure = classifyDatabaseError(error);
+  if (failure?.kind === 'unavailable') {
+    writeLog(logLevel, 'warn', { requestId, event: 'database_unavailable', sqlState: failure.sqlState, message: String(error) });
+    return problemResponse(
+      c,
+      new ApiError('database_unavailable', 'The database is unavailable right now. Retry shortly.', {
+        headers: { 'Retry-After': RETRY_AFTER_SECONDS },
+      }),
+    );
+  }
+  if (error instanceof ConfigError) {
+    writeLog('error', 'error', { requestId, event: 'misconfigured', message: error.message });
+    return problemResponse(c, new ApiError('misconfigured', 'The server is misconfigured.'));
+  }
+  if (failure?.sqlState?.startsWith('22')) {
+    return problemResponse(c, new ApiError('bad_request', 'A value in the request cannot be stored.'));
+  }
+  writeLog(logLevel, 'error', {
+    requestId,
+    event: 'unhandled_error',
+    error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
+    sqlState: failure?.sqlState,
+  });
+  return problemResponse(c, new ApiError('internal_error', 'Something went wrong on our side.'));
+};
+
+export const handleNotFound: NotFoundHandler<AppEnv> = (c) =>
+  problemResponse(c, new ApiError('not_found', `No route matches ${c.req.method} ${c.req.path}.`));

@@ -1,0 +1,62 @@
+import { createApp } from '../../src/app';
+import { generateSigningKeyPair } from '../../scripts/local-auth/keys';
+import { localClerkEnv } from '../../scripts/local-auth/local-clerk';
+import { type MintOptions, mintSessionToken } from '../../scripts/local-auth/mint-token';
+import { type SqlEndpoint, startSqlEndpoint } from '../../scripts/local-stack/sql-endpoint';
+import { type TestDatabase, createTestDatabase } from './test-database';
+
+export interface TestApp {
+  app: ReturnType<typeof createApp>;
+  env: Record<string, string>;
+  database: TestDatabase;
+  endpoint: SqlEndpoint;
+  request(path: string, init?: RequestInit): Promise<Response>;
+  /** A Clerk-shaped session token signed with this app's test key. */
+  token(userId: string, options?: Omit<MintOptions, 'userId'>): Promise<string>;
+  /** Authorization header for a fresh token of this user. */
+  as(userId: string, options?: Omit<MintOptions, 'userId'>): Promise<Record<string, string>>;
+  /** How many requests reached the SQL endpoint for this database while `action` ran. */
+  countRoundTrips<T>(action: () => Promise<T>): Promise<{ result: T; roundTrips: number }>;
+  close(): Promise<void>;
+}
+
+/** The real app, the real driver and real Postgres: a database of its own behind a local SQL-over-HTTP endpoint. */
+export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+  const database = await createTestDatabase();
+  const endpoint = await startSqlEndpoint();
+  const keys = generateSigningKeyPair();
+  const env: Record<string, string> = {
+    DATABASE_URL: database.url,
+    NEON_SQL_ENDPOINT: endpoint.url,
+    ...localClerkEnv(keys),
+    CORS_ORIGINS: 'http://localhost:5173',
+    LOG_LEVEL: 'silent',
+    ...overrides,
+  };
+  const app = createApp();
+  const token = (userId: string, options: Omit<MintOptions, 'userId'> = {}) =>
+    mintSessionToken(keys.privateKeyPem, { userId, ...options });
+
+  return {
+    app,
+    env,
+    database,
+    endpoint,
+    request: async (path, init) => app.request(path, init, env),
+    token,
+    as: async (userId, options) => ({ Authorization: `Bearer ${await token(userId, options)}` }),
+    countRoundTrips: async (action) => {
+      const before = endpoint.requestCount(database.name);
+      const result = await action();
+      return { result, roundTrips: endpoint.requestCount(database.name) - before };
+    },
+    close: async () => {
+      await endpoint.close();
+      await database.drop();
+    },
+  };
+}
+
+export function jsonBody(body: unknown, headers: Record<string, string> = {}): RequestInit {
+  return { body: JSON.stringify(body), headers: { 'Content-Type': 'application/json', ...headers } };
+}
