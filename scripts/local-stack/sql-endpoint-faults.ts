@@ -110,7 +110,6 @@ function validateFaultSettings(settings: FaultSettings): void {
       throw new TypeError(`${key} must be a non-negative number`);
     }
   }
-  if (settings.failQuery) new RegExp(settings.failQuery.pattern);
 }
 
 /** Reads `{database?, ...FaultSettings}` sent to the control API; throws a TypeError on anything else. */
@@ -118,23 +117,23 @@ export function parseFaultRequest(body: unknown): { database: string | undefined
   if (!isRecord(body)) throw new TypeError('expected a JSON object');
   const { database, delayMs, firstRequestDelayMs, refuse, stall, failQuery } = body;
   const settings: FaultSettings = {};
-  if (delayMs !== undefined) settings.delayMs = expect(delayMs, 'number', 'delayMs');
+  if (delayMs !== undefined) settings.delayMs = typed(delayMs, 'number', 'delayMs');
   if (firstRequestDelayMs !== undefined) {
-    settings.firstRequestDelayMs = expect(firstRequestDelayMs, 'number', 'firstRequestDelayMs');
+    settings.firstRequestDelayMs = typed(firstRequestDelayMs, 'number', 'firstRequestDelayMs');
   }
-  if (refuse !== undefined) settings.refuse = expect(refuse, 'boolean', 'refuse');
-  if (stall !== undefined) settings.stall = expect(stall, 'boolean', 'stall');
+  if (refuse !== undefined) settings.refuse = typed(refuse, 'boolean', 'refuse');
+  if (stall !== undefined) settings.stall = typed(stall, 'boolean', 'stall');
   if (failQuery !== undefined) {
     if (!isRecord(failQuery)) throw new TypeError('failQuery must be an object');
-    settings.failQuery = { pattern: expect(failQuery.pattern, 'string', 'failQuery.pattern') };
+    settings.failQuery = { pattern: typed(failQuery.pattern, 'string', 'failQuery.pattern') };
     if (failQuery.code !== undefined)
-      settings.failQuery.code = expect(failQuery.code, 'string', 'failQuery.code');
+      settings.failQuery.code = typed(failQuery.code, 'string', 'failQuery.code');
     if (failQuery.message !== undefined) {
-      settings.failQuery.message = expect(failQuery.message, 'string', 'failQuery.message');
+      settings.failQuery.message = typed(failQuery.message, 'string', 'failQuery.message');
     }
   }
   validateFaultSettings(settings);
-  return { database: database === undefined ? undefined : expect(database, 'string', 'database'), settings };
+  return { database: database === undefined ? undefined : typed(database, 'string', 'database'), settings };
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {
@@ -147,7 +146,7 @@ interface TypeNames {
   boolean: boolean;
 }
 
-function expect<K extends keyof TypeNames>(value: unknown, type: K, name: string): TypeNames[K] {
+function typed<K extends keyof TypeNames>(value: unknown, type: K, name: string): TypeNames[K] {
   if (typeof value !== type) throw new TypeError(`${name} must be a ${type}`);
   return value as TypeNames[K];
 }

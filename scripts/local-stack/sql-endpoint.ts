@@ -15,6 +15,7 @@
  * CORS preflight (only `Access-Control-Allow-Origin: *` is sent); Neon's exact error messages for
  * failures that are not Postgres's own (connection failures answer 500 with the cause's message).
  */
+import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { addAbortSignal } from 'node:stream';
@@ -44,7 +45,11 @@ export interface SqlEndpoint {
   /** http://HOST:PORT/sql */
   url: string;
   port: number;
-  /** Faults apply to requests whose connection string names `database`, or to all when database is omitted. */
+  /**
+   * Faults apply to requests whose connection string names `database`, or to all when database is omitted.
+   * Replaces the earlier settings of the same scope; a database's settings override the all-database ones
+   * field by field. Throws on a negative delay or an invalid pattern.
+   */
   setFaults(faults: FaultSettings, database?: string): void;
   /** Clears the faults of `database`, or every fault setting when database is omitted. */
   clearFaults(database?: string): void;
@@ -62,6 +67,8 @@ export async function startSqlEndpoint(options: { host?: string; port?: number }
   const pools = new Map<string, pg.Pool>();
   const counts = { total: 0, byDatabase: new Map<string, number>() };
   const closing = new AbortController();
+  // Every request in flight listens for the endpoint closing; that is not a leak.
+  setMaxListeners(0, closing.signal);
   const inFlight = new Set<Promise<void>>();
 
   const countRequest = (database: string | undefined) => {
