@@ -9,6 +9,10 @@ import { databaseMiddleware } from './middleware/database';
 import { handleError, handleNotFound } from './middleware/errors';
 import { requestLog } from './middleware/request-log';
 import { healthRoutes } from './routes/health';
+import { meRoutes } from './routes/me';
+import { memberRoutes } from './routes/members';
+import { shareRoutes } from './routes/shares';
+import { workshopRoutes } from './routes/workshops';
 
 export const EXPOSED_HEADERS = ['X-Request-Id', 'X-Session-Id', 'ETag', 'Location', 'Retry-After'];
 export const ALLOWED_HEADERS = [
@@ -50,7 +54,12 @@ export function createApp() {
     return databaseMiddleware(c, next);
   });
 
-  const routes = app.route('/api', healthRoutes);
+  const routes = app
+    .route('/api', healthRoutes)
+    .route('/api', meRoutes)
+    .route('/api', workshopRoutes)
+    .route('/api', memberRoutes)
+    .route('/api', shareRoutes);
 
   app.notFound(handleNotFound);
   app.onError(handleError);

@@ -40,8 +40,11 @@ const HTTP_EXCEPTION_CODES: Partial<Record<number, ErrorCode>> = {
 
 function fromHttpException(error: HTTPException): ApiError {
   const code = HTTP_EXCEPTION_CODES[error.status] ?? 'bad_request';
-  const malformed = error.status === 400 && /malformed json/i.test(error.message);
-  return new ApiError(malformed ? 'malformed_json' : code, malformed ? 'The request body is not valid JSON.' : error.message || 'The request was not accepted.');
+  if (error.status === 400 && /malformed json/i.test(error.message)) {
+    return new ApiError('malformed_json', 'The request body is not valid JSON.');
+  }
+  if (error.status === 415) return new ApiError(code, 'Send the request body as application/json.');
+  return new ApiError(code, error.message || 'The request was not accepted.');
 }
 
 export const handleError: ErrorHandler<AppEnv> = (error, c) => {

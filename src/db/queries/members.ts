@@ -1,0 +1,102 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from '../client';
+
+export type MemberRow = { clerk_user_id: string; role: string; created_at: string };
+
+const lockMembers = (workshopId: string) => sql`select pg_advisory_xact_lock(hashtextextended(${`workshop-members:${workshopId}`}, 0))`;
+
+export async function listMembers(db: Database, params: { userId: string; workshopId: string }): Promise<MemberRow[]> {
+  const { rows } = await db.execute<MemberRow>(sql`
+    select m.clerk_user_id, m.role, m.created_at from workshop_members m
+    where m.workshop_id = ${params.workshopId}
+      and exists (select 1 from workshop_members c where c.workshop_id = ${params.workshopId} and c.clerk_user_id = ${params.userId})
+    order by m.created_at, m.clerk_user_id`);
+  return rows;
+}
+
+export interface PutMemberParams {
+  userId: string;
+  workshopId: string;
+  memberUserId: string;
+  role: string;
+  newMemberId: string;
+}
+
+export interface MemberChange {
+  callerRole: string | null;
+  previousRole: string | null;
+  member: (MemberRow & { inserted: boolean }) | null;
+}
+
+/**
+ * The lock serialises membership changes per workshop, so two owners demoting each other at once cannot
+ * leave it with none: the second statement sees the first one's result.
+ */
+export async function putMember(db: Database, params: PutMemberParams): Promise<MemberChange> {
+  const { workshopId } = params;
+  const [, result] = await db.batch([
+    db.execute(lockMembers(workshopId)),
+    db.execute<{ caller_role: string | null; previous_role: string | null; member: MemberChange['member'] }>(sql`
+      with caller as (
+        select role from workshop_members where workshop_id = ${workshopId} and clerk_user_id = ${params.userId}
+      ), existing as (
+        select role from workshop_members where workshop_id = ${workshopId} and clerk_user_id = ${params.memberUserId}
+      ), permitted as (
+        select (select role from caller) is not distinct from 'owner'
+          and not (
+            (select role from existing) is not distinct from 'owner' and ${params.role} <> 'owner'
+            and (select count(*) from workshop_members where workshop_id = ${workshopId} and role = 'owner') <= 1
+          ) as ok
+      ), upserted as (
+        insert into workshop_members (id, workshop_id, clerk_user_id, role)
+        select ${params.newMemberId}, ${workshopId}, ${params.memberUserId}, ${params.role}
+        where (select ok from permitted)
+        on conflict (workshop_id, clerk_user_id) do update set role = excluded.role
+        returning clerk_user_id, role, created_at, (xmax = 0) as inserted
+      ), touched as (
+        update workshops set updated_at = now() where id = ${workshopId} and exists (select 1 from upserted)
+      )
+      select (select role from caller) as caller_role, (select role from existing) as previous_role,
+        (select row_to_json(upserted) from upserted) as member`),
+  ]);
+  const row = result.rows[0];
+  return { callerRole: row?.caller_role ?? null, previousRole: row?.previous_role ?? null, member: row?.member ?? null };
+}
+
+export interface MemberRemoval {
+  callerRole: string | null;
+  targetRole: string | null;
+  removed: boolean;
+}
+
+/** An owner may remove anyone, a member may remove themself; the last owner stays. */
+export async function removeMember(
+  db: Database,
+  params: { userId: string; workshopId: string; memberUserId: string },
+): Promise<MemberRemoval> {
+  const { workshopId } = params;
+  const [, result] = await db.batch([
+    db.execute(lockMembers(workshopId)),
+    db.execute<{ caller_role: string | null; target_role: string | null; removed: boolean }>(sql`
+      with caller as (
+        select role from workshop_members where workshop_id = ${workshopId} and clerk_user_id = ${params.userId}
+      ), target as (
+        select role from workshop_members where workshop_id = ${workshopId} and clerk_user_id = ${params.memberUserId}
+      ), removed as (
+        delete from workshop_members
+        where workshop_id = ${workshopId} and clerk_user_id = ${params.memberUserId}
+          and ((select role from caller) is not distinct from 'owner' or ${params.memberUserId} = ${params.userId})
+          and not (
+            (select role from target) is not distinct from 'owner'
+            and (select count(*) from workshop_members where workshop_id = ${workshopId} and role = 'owner') <= 1
+          )
+        returning 1
+      ), touched as (
+        update workshops set updated_at = now() where id = ${workshopId} and exists (select 1 from removed)
+      )
+      select (select role from caller) as caller_role, (select role from target) as target_role,
+        exists (select 1 from removed) as removed`),
+  ]);
+  const row = result.rows[0];
+  return { callerRole: row?.caller_role ?? null, targetRole: row?.target_role ?? null, removed: row?.removed ?? false };
+}

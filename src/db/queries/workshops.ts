@@ -1,0 +1,210 @@
+import { type SQL, sql } from 'drizzle-orm';
+import { STEP_DEFINITIONS } from '../step-definitions';
+import type { Database } from '../client';
+import type { WorkshopStatus } from '../schema';
+import { type WorkshopRow, progressLateral, workshopColumns } from './workshop-view';
+
+export type StepSummaryRow = {
+  id: string;
+  position: number;
+  name: string;
+  status: 'not_started' | 'in_progress' | 'complete';
+  completion: 'ai_confirmed' | 'user_skipped' | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  updatedAt: string;
+};
+
+export type WorkshopDetailRow = WorkshopRow & { steps: StepSummaryRow[] };
+
+const stepSummaries = sql.raw(`(
+    select json_agg(json_build_object(
+      'id', d.id, 'position', d.position, 'name', d.name, 'status', ws.status, 'completion', ws.completion,
+      'startedAt', ws.started_at, 'completedAt', ws.completed_at, 'updatedAt', ws.updated_at
+    ) order by d.position)
+    from workshop_steps ws join step_definitions d on d.id = ws.step_id
+    where ws.workshop_id = w.id
+  ) as steps`);
+
+function detailQuery(userId: string, workshopId: string): SQL {
+  return sql`select ${workshopColumns}, m.role, ${stepSummaries}
+    from workshops w
+    join workshop_members m on m.workshop_id = w.id and m.clerk_user_id = ${userId}
+    ${progressLateral}
+    where w.id = ${workshopId}`;
+}
+
+/** The workshop as its member sees it; undefined for a non-member and for a missing id alike. */
+export async function findWorkshopForMember(
+  db: Database,
+  params: { userId: string; workshopId: string },
+): Promise<WorkshopDetailRow | undefined> {
+  const { rows } = await db.execute<WorkshopDetailRow>(detailQuery(params.userId, params.workshopId));
+  return rows[0];
+}
+
+export interface ListParams {
+  userId: string;
+  status?: WorkshopStatus | undefined;
+  limit: number;
+  after?: { updatedAt: string; id: string } | undefined;
+}
+
+/** Newest activity first: step activity and membership changes touch the workshop's `updated_at`. */
+export async function listWorkshopsForMember(db: Database, params: ListParams): Promise<WorkshopRow[]> {
+  const { rows } = await db.execute<WorkshopRow>(sql`select ${workshopColumns}, m.role
+    from workshop_members m
+    join workshops w on w.id = m.workshop_id
+    ${progressLateral}
+    where m.clerk_user_id = ${params.userId}
+      and (${params.status ?? null}::text is null or w.status = ${params.status ?? null})
+      and (${params.after?.updatedAt ?? null}::timestamptz is null
+           or (w.updated_at, w.id) < (${params.after?.updatedAt ?? null}::timestamptz, ${params.after?.id ?? null}::text))
+    order by w.updated_at desc, w.id desc
+    limit ${params.limit + 1}`);
+  return rows;
+}
+
+export async function countOwnedWorkshops(db: Database, userId: string): Promise<number> {
+  const { rows } = await db.execute<{ count: number }>(
+    sql`select count(*)::int as count from workshops where clerk_user_id = ${userId}`,
+  );
+  return rows[0]?.count ?? 0;
+}
+
+export interface CreateParams {
+  workshopId: string;
+  memberId: string;
+  stepIds: readonly string[];
+  userId: string;
+  cap: number;
+  title: string;
+  originalIdea: string;
+  templateId: string | null;
+  orgId: string | null;
+}
+
+export type CreateResult = { created: true; workshop: WorkshopDetailRow } | { created: false; owned: number };
+
+/**
+ * One batch, so one round trip and one transaction: the per-user advisory lock comes first, so under READ
+ * COMMITTED the cap check sees every workshop committed before it, and concurrent creates queue up.
+ */
+export async function createWorkshop(db: Database, params: CreateParams): Promise<CreateResult> {
+  const { workshopId, userId } = params;
+  const exists = sql`exists (select 1 from workshops where id = ${workshopId})`;
+  const stepRows = sql.join(
+    STEP_DEFINITIONS.map((definition, index) => sql`(${params.stepIds[index]}, ${definition.id})`),
+    sql`, `,
+  );
+  const [, , , , detail, owned] = await db.batch([
+    db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`workshop-cap:${userId}`}, 0))`),
+    db.execute(sql`insert into workshops (id, title, original_idea, clerk_user_id, template_id, org_id)
+      select ${workshopId}, ${params.title}, ${params.originalIdea}, ${userId}, ${params.templateId}, ${params.orgId}
+      where (select count(*) from workshops where clerk_user_id = ${userId}) < ${params.cap}`),
+    db.execute(sql`insert into workshop_members (id, workshop_id, clerk_user_id, role)
+      select ${params.memberId}, ${workshopId}, ${userId}, 'owner' where ${exists}`),
+    db.execute(sql`insert into workshop_steps (id, workshop_id, step_id)
+      select v.id, ${workshopId}, v.step_id from (values ${stepRows}) as v(id, step_id) where ${exists}`),
+    db.execute<WorkshopDetailRow>(detailQuery(userId, workshopId)),
+    db.execute<{ count: number }>(sql`select count(*)::int as count from workshops where clerk_user_id = ${userId}`),
+  ]);
+  const workshop = detail.rows[0];
+  return workshop ? { created: true, workshop } : { created: false, owned: owned.rows[0]?.count ?? 0 };
+}
+
+export interface UpdateParams {
+  userId: string;
+  workshopId: string;
+  title?: string | undefined;
+  originalIdea?: string | undefined;
+  status?: WorkshopStatus | undefined;
+  /** Statuses from which `status` may be reached; ignored when no status is asked for. */
+  allowedFrom: readonly WorkshopStatus[];
+  /** From If-Match: the version the client last saw; undefined when the header was absent or `*`. */
+  expectedVersion?: Date | undefined;
+}
+
+export interface UpdateResult {
+  role: string | null;
+  previousStatus: WorkshopStatus | null;
+  updated: boolean;
+  /** The workshop after the statement, changed or not; undefined for a non-member. */
+  workshop: WorkshopDetailRow | undefined;
+}
+
+/** Access, version and transition are checked by the same statement that writes, so nothing can slip between. */
+export async function updateWorkshop(db: Database, params: UpdateParams): Promise<UpdateResult> {
+  const expected = params.expectedVersion?.toISOString() ?? null;
+  const status = params.status ?? null;
+  const allowedFrom = `{${params.allowedFrom.join(',')}}`;
+  const [outcome, detail] = await db.batch([
+    db.execute<{ role: string; previous_status: WorkshopStatus; updated: boolean }>(sql`
+    with target as (
+      select w.id, w.status, w.updated_at, m.role
+      from workshops w join workshop_members m on m.workshop_id = w.id and m.clerk_user_id = ${params.userId}
+      where w.id = ${params.workshopId}
+    ), changed as (
+      update workshops w set
+        title = coalesce(${params.title ?? null}, w.title),
+        original_idea = coalesce(${params.originalIdea ?? null}, w.original_idea),
+        status = coalesce(${status}, w.status)
+      from target t
+      where w.id = t.id
+        and t.role in ('owner', 'editor')
+        and (${expected}::timestamptz is null or w.updated_at = ${expected}::timestamptz)
+        and (${status}::text is null or t.status = ${status} or t.status = any(${allowedFrom}::text[]))
+      returning w.id
+    )
+    select t.role, t.status as previous_status, exists (select 1 from changed) as updated from target t`),
+    db.execute<WorkshopDetailRow>(detailQuery(params.userId, params.workshopId)),
+  ]);
+  const row = outcome.rows[0];
+  return {
+    role: row?.role ?? null,
+    previousStatus: row?.previous_status ?? null,
+    updated: row?.updated ?? false,
+    workshop: detail.rows[0],
+  };
+}
+
+export type DeletionCounts = {
+  steps: number;
+  sessions: number;
+  buildPacks: number;
+  members: number;
+};
+
+export async function findDeletionImpact(
+  db: Database,
+  params: { userId: string; workshopId: string },
+): Promise<{ role: string; counts: DeletionCounts } | undefined> {
+  const { rows } = await db.execute<{ role: string } & DeletionCounts>(sql`
+    select m.role,
+      (select count(*)::int from workshop_steps where workshop_id = w.id) as steps,
+      (select count(*)::int from sessions where workshop_id = w.id) as sessions,
+      (select count(*)::int from build_packs where workshop_id = w.id) as "buildPacks",
+      (select count(*)::int from workshop_members where workshop_id = w.id) as members
+    from workshops w join workshop_members m on m.workshop_id = w.id and m.clerk_user_id = ${params.userId}
+    where w.id = ${params.workshopId}`);
+  const row = rows[0];
+  if (!row) return undefined;
+  const { role, ...counts } = row;
+  return { role, counts };
+}
+
+/** Deletes only for an owner; answers the caller's role (null for a non-member) and whether it deleted. */
+export async function deleteWorkshop(
+  db: Database,
+  params: { userId: string; workshopId: string },
+): Promise<{ role: string | null; deleted: boolean }> {
+  const { rows } = await db.execute<{ role: string; deleted: boolean }>(sql`
+    with target as (
+      select m.role from workshop_members m where m.workshop_id = ${params.workshopId} and m.clerk_user_id = ${params.userId}
+    ), removed as (
+      delete from workshops w where w.id = ${params.workshopId} and exists (select 1 from target where role = 'owner')
+      returning w.id
+    )
+    select t.role, exists (select 1 from removed) as deleted from target t`);
+  return { role: rows[0]?.role ?? null, deleted: rows[0]?.deleted ?? false };
+}

@@ -1,0 +1,38 @@
+/** Whether the font has a glyph for a code point. */
+export type GlyphCoverage = (codePoint: number) => boolean;
+
+/**
+ * U+FFFD is Unicode's own "this character could not be shown" sign, DejaVu Sans has it in both
+ * weights, and copying it out of the PDF yields a character every tool recognises as a stand-in.
+ */
+export const PLACEHOLDER = '\uFFFD';
+
+const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
+const LINE_BREAKS_AND_TABS = /[\t\n\v\f\r\u0085\u2028\u2029]/g;
+const CONTROL = /\p{Cc}/u;
+const IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
+
+/**
+ * Makes text safe to draw with one font: every user-perceived character (grapheme) the font cannot
+ * draw becomes one placeholder, so an emoji sequence or a lone surrogate never turns into several
+ * marks or a broken glyph. Invisible format characters the font lacks are dropped, not replaced.
+ * Line breaks and tabs become spaces: callers split lines before this point.
+ */
+export function drawableText(text: string, covers: GlyphCoverage): string {
+  let result = '';
+  for (const { segment } of graphemes.segment(text.normalize('NFC').replace(LINE_BREAKS_AND_TABS, ' '))) {
+    result += drawableGrapheme(segment, covers);
+  }
+  return result;
+}
+
+function drawableGrapheme(grapheme: string, covers: GlyphCoverage): string {
+  let kept = '';
+  for (const character of grapheme) {
+    const codePoint = character.codePointAt(0) ?? 0;
+    if (CONTROL.test(character)) return PLACEHOLDER;
+    if (covers(codePoint)) kept += character;
+    else if (!IGNORABLE.test(character)) return PLACEHOLDER;
+  }
+  return kept;
+}

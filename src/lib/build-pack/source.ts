@@ -1,0 +1,30 @@
+export type WorkshopStatus = 'draft' | 'active' | 'paused' | 'completed';
+export type StepStatus = 'not_started' | 'in_progress' | 'complete';
+export type StepCompletion = 'ai_confirmed' | 'user_skipped';
+export type BuildPackFormat = 'markdown' | 'json' | 'pdf';
+
+export interface BuildPackStep {
+  id: string; // slug, e.g. 'stakeholder-mapping'
+  position: number; // 1..10
+  name: string; // 'Stakeholder Mapping'
+  description: string; // one line
+  status: StepStatus;
+  completion: StepCompletion | null;
+  startedAt: Date | null;
+  completedAt: Date | null;
+  updatedAt: Date;
+  output: Record<string, unknown> | null; // any JSON object: nested objects, arrays, long strings, numbers, booleans, null, Unicode
+}
+
+export interface BuildPackSource {
+  pack: { id: string; title: string; format: BuildPackFormat; createdAt: Date; updatedAt: Date };
+  workshop: {
+    id: string;
+    title: string;
+    originalIdea: string;
+    status: WorkshopStatus;
+    createdAt: Date;
+    updatedAt: Date;
+  };
+  steps: BuildPackStep[]; // in position order
+}

@@ -1,0 +1,33 @@
+import { createRoute } from '@hono/zod-openapi';
+import { countOwnedWorkshops } from '../db/queries/workshops';
+import { createRouter } from '../lib/create-router';
+import { requireAuth } from '../middleware/auth';
+import { AUTHENTICATED, problemResponses } from '../schemas/common';
+import { MeSchema } from '../schemas/workshops';
+
+const meRoute = createRoute({
+  method: 'get',
+  path: '/me',
+  tags: ['me'],
+  summary: 'The caller: user id, plan, workshop cap and how many workshops they own',
+  security: AUTHENTICATED,
+  middleware: [requireAuth] as const,
+  responses: {
+    200: { description: 'The caller', content: { 'application/json': { schema: MeSchema } } },
+    ...problemResponses(401),
+  },
+});
+
+export const meRoutes = createRouter().openapi(meRoute, async (c) => {
+  const caller = c.get('caller');
+  const workshopCount = await countOwnedWorkshops(c.get('db'), caller.userId);
+  return c.json(
+    {
+      userId: caller.userId,
+      plan: caller.plan,
+      workshopCap: c.get('config').WORKSHOP_CAPS[caller.plan] ?? 0,
+      workshopCount,
+    },
+    200,
+  );
+});

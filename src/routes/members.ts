@@ -1,0 +1,91 @@
+import { createRoute } from '@hono/zod-openapi';
+import { listMembers, type MemberRow, putMember, removeMember } from '../db/queries/members';
+import { ApiError, notFound } from '../lib/api-error';
+import { createRouter } from '../lib/create-router';
+import { newId } from '../lib/ids';
+import { toIso } from '../lib/timestamps';
+import { requireAuth } from '../middleware/auth';
+import { AUTHENTICATED, WorkshopIdParams, problemResponses } from '../schemas/common';
+import { MemberListSchema, MemberParams, MemberSchema, PutMemberSchema } from '../schemas/members';
+
+const toMember = (row: MemberRow) => ({ clerkUserId: row.clerk_user_id, role: row.role, createdAt: toIso(row.created_at) });
+
+const lastOwner = () =>
+  new ApiError('last_owner', 'A workshop needs an owner: make someone else an owner first.');
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/workshops/{workshopId}/members',
+  tags: ['members'],
+  summary: 'Members and their roles',
+  security: AUTHENTICATED,
+  middleware: [requireAuth] as const,
+  request: { params: WorkshopIdParams },
+  responses: {
+    200: { description: 'Members', content: { 'application/json': { schema: MemberListSchema } } },
+    ...problemResponses(401, 404),
+  },
+});
+
+const putRoute = createRoute({
+  method: 'put',
+  path: '/workshops/{workshopId}/members/{clerkUserId}',
+  tags: ['members'],
+  summary: 'Add a member or change their role (owners only); the last owner cannot be demoted',
+  security: AUTHENTICATED,
+  middleware: [requireAuth] as const,
+  request: {
+    params: MemberParams,
+    body: { required: true, content: { 'application/json': { schema: PutMemberSchema } } },
+  },
+  responses: {
+    200: { description: 'Role changed', content: { 'application/json': { schema: MemberSchema } } },
+    201: { description: 'Member added', content: { 'application/json': { schema: MemberSchema } } },
+    ...problemResponses(400, 401, 403, 404, 409),
+  },
+});
+
+const deleteRoute = createRoute({
+  method: 'delete',
+  path: '/workshops/{workshopId}/members/{clerkUserId}',
+  tags: ['members'],
+  summary: 'Remove a member (owners), or leave (the member themself); the last owner cannot leave',
+  security: AUTHENTICATED,
+  middleware: [requireAuth] as const,
+  request: { params: MemberParams },
+  responses: { 204: { description: 'Removed' }, ...problemResponses(401, 403, 404, 409) },
+});
+
+export const memberRoutes = createRouter()
+  .openapi(listRoute, async (c) => {
+    const rows = await listMembers(c.get('db'), { userId: c.get('caller').userId, ...c.req.valid('param') });
+    if (rows.length === 0) throw notFound('workshop');
+    return c.json({ items: rows.map(toMember) }, 200);
+  })
+  .openapi(putRoute, async (c) => {
+    const { workshopId, clerkUserId } = c.req.valid('param');
+    const change = await putMember(c.get('db'), {
+      userId: c.get('caller').userId,
+      workshopId,
+      memberUserId: clerkUserId,
+      role: c.req.valid('json').role,
+      newMemberId: newId('member'),
+    });
+    if (!change.callerRole) throw notFound('workshop');
+    if (change.callerRole !== 'owner') throw new ApiError('forbidden', 'Only an owner can manage members.');
+    if (!change.member) throw lastOwner();
+    const body = toMember(change.member);
+    return change.member.inserted ? c.json(body, 201) : c.json(body, 200);
+  })
+  .openapi(deleteRoute, async (c) => {
+    const { workshopId, clerkUserId } = c.req.valid('param');
+    const userId = c.get('caller').userId;
+    const removal = await removeMember(c.get('db'), { userId, workshopId, memberUserId: clerkUserId });
+    if (!removal.callerRole) throw notFound('workshop');
+    if (removal.callerRole !== 'owner' && clerkUserId !== userId) {
+      throw new ApiError('forbidden', 'Only an owner can remove other members.');
+    }
+    if (!removal.targetRole) throw notFound('member');
+    if (!removal.removed) throw lastOwner();
+    return c.body(null, 204);
+  });

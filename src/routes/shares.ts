@@ -1,0 +1,91 @@
+import { createRoute } from '@hono/zod-openapi';
+import { findSharedWorkshop, setShareToken } from '../db/queries/shares';
+import { ApiError, notFound } from '../lib/api-error';
+import { createRouter } from '../lib/create-router';
+import { newShareToken } from '../lib/share-token';
+import { toIso, toIsoOrNull } from '../lib/timestamps';
+import { requireAuth } from '../middleware/auth';
+import { AUTHENTICATED, WorkshopIdParams, problemResponses } from '../schemas/common';
+import { ShareSchema, ShareTokenParams, SharedWorkshopSchema } from '../schemas/shares';
+
+const shareOnRoute = createRoute({
+  method: 'put',
+  path: '/workshops/{workshopId}/share',
+  tags: ['sharing'],
+  summary: 'Share read-only by link; every call issues a new token, so the previous link stops working',
+  security: AUTHENTICATED,
+  middleware: [requireAuth] as const,
+  request: { params: WorkshopIdParams },
+  responses: {
+    200: { description: 'Shared', content: { 'application/json': { schema: ShareSchema } } },
+    ...problemResponses(401, 403, 404),
+  },
+});
+
+const shareOffRoute = createRoute({
+  method: 'delete',
+  path: '/workshops/{workshopId}/share',
+  tags: ['sharing'],
+  summary: 'Stop sharing: the link answers 404 at once',
+  security: AUTHENTICATED,
+  middleware: [requireAuth] as const,
+  request: { params: WorkshopIdParams },
+  responses: { 204: { description: 'Private again' }, ...problemResponses(401, 403, 404) },
+});
+
+const sharedViewRoute = createRoute({
+  method: 'get',
+  path: '/shared/{shareToken}',
+  tags: ['sharing'],
+  summary: 'The read-only view behind a share link (no sign-in)',
+  request: { params: ShareTokenParams },
+  responses: {
+    200: { description: 'The shared workshop', content: { 'application/json': { schema: SharedWorkshopSchema } } },
+    ...problemResponses(404),
+  },
+});
+
+const ownersOnly = () => new ApiError('forbidden', 'Only an owner can change sharing.');
+
+export const shareRoutes = createRouter()
+  .openapi(shareOnRoute, async (c) => {
+    const { workshopId } = c.req.valid('param');
+    const shareToken = newShareToken();
+    const result = await setShareToken(c.get('db'), { userId: c.get('caller').userId, workshopId, shareToken });
+    if (!result.role) throw notFound('workshop');
+    if (!result.changed) throw ownersOnly();
+    c.header('Cache-Control', 'no-store');
+    return c.json({ shareToken, url: new URL(`/api/shared/${shareToken}`, c.req.url).toString() }, 200);
+  })
+  .openapi(shareOffRoute, async (c) => {
+    const { workshopId } = c.req.valid('param');
+    const result = await setShareToken(c.get('db'), { userId: c.get('caller').userId, workshopId, shareToken: null });
+    if (!result.role) throw notFound('workshop');
+    if (!result.changed) throw ownersOnly();
+    return c.body(null, 204);
+  })
+  .openapi(sharedViewRoute, async (c) => {
+    const row = await findSharedWorkshop(c.get('db'), c.req.valid('param').shareToken);
+    if (!row) throw notFound('shared workshop');
+    const steps = row.steps.map((step) => ({
+      ...step,
+      startedAt: toIsoOrNull(step.startedAt),
+      completedAt: toIsoOrNull(step.completedAt),
+    }));
+    const completed = steps.filter((step) => step.status === 'complete').length;
+    // Revocation must take effect at once, so no shared cache may keep this.
+    c.header('Cache-Control', 'private, no-store');
+    return c.json(
+      {
+        title: row.title,
+        originalIdea: row.original_idea,
+        status: row.status,
+        progress: { completed, total: steps.length },
+        currentStepId: steps.find((step) => step.status !== 'complete')?.id ?? null,
+        createdAt: toIso(row.created_at),
+        updatedAt: toIso(row.updated_at),
+        steps,
+      },
+      200,
+    );
+  });

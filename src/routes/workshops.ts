@@ -1,0 +1,247 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { AppEnv } from '../app-env';
+import type { StepSummaryRow, WorkshopDetailRow } from '../db/queries/workshops';
+import {
+  createWorkshop,
+  deleteWorkshop,
+  findDeletionImpact,
+  findWorkshopForMember,
+  listWorkshopsForMember,
+  updateWorkshop,
+} from '../db/queries/workshops';
+import { toWorkshopView } from '../db/queries/workshop-view';
+import { STEP_COUNT } from '../db/step-definitions';
+import { ApiError, notFound } from '../lib/api-error';
+import { createRouter } from '../lib/create-router';
+import { decodeCursor, encodeCursor } from '../lib/cursor';
+import { matchesIfNoneMatch, parseIfMatch, versionTag } from '../lib/etag';
+import { newId } from '../lib/ids';
+import { meets } from '../lib/roles';
+import { toIso, toIsoOrNull } from '../lib/timestamps';
+import { MANUAL_TRANSITIONS, statusesThatReach } from '../lib/workshop-status';
+import { titleFromIdea } from '../lib/workshop-title';
+import { requireAuth } from '../middleware/auth';
+import { AUTHENTICATED, WorkshopIdParams, problemResponses } from '../schemas/common';
+import {
+  CreateWorkshopSchema,
+  DeleteWorkshopQuery,
+  ListWorkshopsQuery,
+  UpdateWorkshopSchema,
+  WorkshopDetailSchema,
+  WorkshopListSchema,
+} from '../schemas/workshops';
+
+export const WORKSHOP_TAG = 'ws';
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/workshops',
+  tags: ['workshops'],
+  summary: "The caller's workshops (any role), newest activity first",
+  security: AUTHENTICATED,
+  middleware: [requireAuth] as const,
+  request: { query: ListWorkshopsQuery },
+  responses: { 200: json(WorkshopListSchema, 'A page of workshops'), ...problemResponses(400, 401) },
+});
+
+const createWorkshopRoute = createRoute({
+  method: 'post',
+  path: '/workshops',
+  tags: ['workshops'],
+  summary: 'Start a workshop: the workshop (draft), owner membership and ten not-started steps, atomically',
+  security: AUTHENTICATED,
+  middleware: [requireAuth] as const,
+  request: { body: { required: true, content: { 'application/json': { schema: CreateWorkshopSchema } } } },
+  responses: {
+    201: json(WorkshopDetailSchema, 'Created; `Location` names it'),
+    ...problemResponses(400, 401, 403, 413),
+  },
+});
+
+const getRoute = createRoute({
+  method: 'get',
+  path: '/workshops/{workshopId}',
+  tags: ['workshops'],
+  summary: "One workshop with the caller's role, a summary of its steps, progress and current step",
+  security: AUTHENTICATED,
+  middleware: [requireAuth] as const,
+  request: { params: WorkshopIdParams },
+  responses: {
+    200: json(WorkshopDetailSchema, 'The workshop; `ETag` names its version'),
+    304: { description: 'Unchanged since the `If-None-Match` version' },
+    ...problemResponses(401, 404),
+  },
+});
+
+const patchRoute = createRoute({
+  method: 'patch',
+  path: '/workshops/{workshopId}',
+  tags: ['workshops'],
+  summary: 'Edit title, idea or status (allowed transitions only); honours If-Match',
+  description: `Manual status transitions: ${Object.entries(MANUAL_TRANSITIONS)
+    .map(([from, to]) => `${from} → ${to.join(', ')}`)
+    .join('; ')}. Completed follows from the last step completing.`,
+  security: AUTHENTICATED,
+  middleware: [requireAuth] as const,
+  request: {
+    params: WorkshopIdParams,
+    body: { required: true, content: { 'application/json': { schema: UpdateWorkshopSchema } } },
+  },
+  responses: {
+    200: json(WorkshopDetailSchema, 'The updated workshop'),
+    ...problemResponses(400, 401, 403, 404, 409, 412, 413),
+  },
+});
+
+const deleteRoute = createRoute({
+  method: 'delete',
+  path: '/workshops/{workshopId}',
+  tags: ['workshops'],
+  summary: 'Delete for real, with everything in it; needs ?confirm=true',
+  security: AUTHENTICATED,
+  middleware: [requireAuth] as const,
+  request: { params: WorkshopIdParams, query: DeleteWorkshopQuery },
+  responses: {
+    204: { description: 'Deleted' },
+    ...problemResponses(401, 403, 404, 428),
+  },
+});
+
+function detailBody(row: WorkshopDetailRow) {
+  let everyEarlierComplete = true;
+  const steps = row.steps.map((step: StepSummaryRow) => {
+    const available = everyEarlierComplete;
+    everyEarlierComplete &&= step.status === 'complete';
+    return {
+      id: step.id,
+      position: step.position,
+      name: step.name,
+      status: step.status,
+      completion: step.completion,
+      available,
+      startedAt: toIsoOrNull(step.startedAt),
+      completedAt: toIsoOrNull(step.completedAt),
+      updatedAt: toIso(step.updatedAt),
+    };
+  });
+  return { ...toWorkshopView(row), shareToken: row.role === 'owner' ? row.share_token : null, steps };
+}
+
+function withVersion(c: Context<AppEnv>, row: WorkshopDetailRow) {
+  c.header('ETag', versionTag(WORKSHOP_TAG, row.updated_at));
+  return detailBody(row);
+}
+
+export const workshopRoutes = createRouter()
+  .openapi(listRoute, async (c) => {
+    const { userId } = c.get('caller');
+    const query = c.req.valid('query');
+    const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
+    if (query.cursor !== undefined && !after) {
+      throw new ApiError('validation_failed', 'The cursor is not valid.', {
+        errors: [{ path: 'cursor', message: 'not a cursor returned by this API' }],
+      });
+    }
+    const rows = await listWorkshopsForMember(c.get('db'), {
+      userId,
+      status: query.status,
+      limit: query.limit,
+      after,
+    });
+    const page = rows.slice(0, query.limit).map(toWorkshopView);
+    const last = page.at(-1);
+    const nextCursor = rows.length > query.limit && last ? encodeCursor({ updatedAt: last.updatedAt, id: last.id }) : null;
+    return c.json({ items: page, nextCursor }, 200);
+  })
+  .openapi(createWorkshopRoute, async (c) => {
+    const caller = c.get('caller');
+    const body = c.req.valid('json');
+    const cap = c.get('config').WORKSHOP_CAPS[caller.plan] ?? 0;
+    const result = await createWorkshop(c.get('db'), {
+      workshopId: newId('workshop'),
+      memberId: newId('member'),
+      stepIds: Array.from({ length: STEP_COUNT }, () => newId('workshopStep')),
+      userId: caller.userId,
+      cap,
+      title: body.title ?? titleFromIdea(body.originalIdea),
+      originalIdea: body.originalIdea,
+      templateId: body.templateId ?? null,
+      orgId: body.orgId ?? null,
+    });
+    if (!result.created) {
+      throw new ApiError(
+        'workshop_cap_reached',
+        `The ${caller.plan} plan allows ${cap} workshop(s); you have ${result.owned}.`,
+        { extensions: { cap, plan: caller.plan, count: result.owned } },
+      );
+    }
+    c.header('Location', `/api/workshops/${result.workshop.id}`);
+    return c.json(withVersion(c, result.workshop), 201);
+  })
+  .openapi(getRoute, async (c) => {
+    const { workshopId } = c.req.valid('param');
+    const row = await findWorkshopForMember(c.get('db'), { userId: c.get('caller').userId, workshopId });
+    if (!row) throw notFound('workshop');
+    const etag = versionTag(WORKSHOP_TAG, row.updated_at);
+    if (matchesIfNoneMatch(c.req.header('If-None-Match'), etag)) {
+      c.header('ETag', etag);
+      return c.body(null, 304);
+    }
+    return c.json(withVersion(c, row), 200);
+  })
+  .openapi(patchRoute, async (c) => {
+    const { workshopId } = c.req.valid('param');
+    const body = c.req.valid('json');
+    const { userId } = c.get('caller');
+    const ifMatch = parseIfMatch(c.req.header('If-Match'), WORKSHOP_TAG);
+    const result = await updateWorkshop(c.get('db'), {
+      userId,
+      workshopId,
+      title: body.title,
+      originalIdea: body.originalIdea,
+      status: body.status,
+      allowedFrom: body.status ? statusesThatReach(body.status) : [],
+      expectedVersion: ifMatch && 'version' in ifMatch ? ifMatch.version : undefined,
+    });
+    if (!result.role || !result.workshop) throw notFound('workshop');
+    if (!meets(result.role, 'editor')) throw new ApiError('forbidden', 'Editing a workshop needs the editor role.');
+    if (!result.updated) {
+      const current = versionTag(WORKSHOP_TAG, result.workshop.updated_at);
+      if (ifMatch && 'version' in ifMatch && c.req.header('If-Match')?.replace(/^W\//, '') !== current) {
+        throw new ApiError('precondition_failed', 'The workshop changed since you read it. Fetch it and retry.', {
+          extensions: { currentETag: current },
+        });
+      }
+      throw new ApiError(
+        'invalid_transition',
+        `A ${result.previousStatus} workshop cannot become ${body.status}.`,
+        { extensions: { from: result.previousStatus, to: body.status } },
+      );
+    }
+    return c.json(withVersion(c, result.workshop), 200);
+  })
+  .openapi(deleteRoute, async (c) => {
+    const { workshopId } = c.req.valid('param');
+    const { userId } = c.get('caller');
+    const db = c.get('db');
+    if (c.req.valid('query').confirm !== 'true') {
+      const impact = await findDeletionImpact(db, { userId, workshopId });
+      if (!impact) throw notFound('workshop');
+      if (!meets(impact.role, 'owner')) throw new ApiError('forbidden', 'Only an owner can delete a workshop.');
+      throw new ApiError(
+        'confirmation_required',
+        'Deleting a workshop removes it and everything in it for good. Repeat with ?confirm=true.',
+        { extensions: { wouldDelete: impact.counts } },
+      );
+    }
+    const { role, deleted } = await deleteWorkshop(db, { userId, workshopId });
+    if (!role) throw notFound('workshop');
+    if (!deleted) throw new ApiError('forbidden', 'Only an owner can delete a workshop.');
+    return c.body(null, 204);
+  });

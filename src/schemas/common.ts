@@ -1,0 +1,66 @@
+import { z } from '@hono/zod-openapi';
+import { ERROR_CODES, type ErrorCode } from '../lib/api-error';
+import { type IdKind, idPattern } from '../lib/ids';
+
+const NUL = '\u0000';
+
+/** User text: bounded, not blank, no NUL (Postgres cannot store it); everything else is kept byte for byte. */
+export const userText = (max: number) =>
+  z
+    .string()
+    .max(max)
+    .refine((value) => !value.includes(NUL), { message: 'must not contain NUL characters' })
+    .refine((value) => value.trim().length > 0, { message: 'must not be blank' });
+
+export const idParam = (kind: IdKind, name: string, example: string) =>
+  z.string().regex(idPattern(kind)).openapi({ param: { name, in: 'path' }, example });
+
+export const WorkshopIdParams = z.object({ workshopId: idParam('workshop', 'workshopId', 'ws_k3x9q2m8v7b1n4c6z5l0p8r2') });
+
+export const ClerkUserId = z
+  .string()
+  .regex(/^[A-Za-z0-9_-]{1,64}$/, 'expected a Clerk user id such as user_2abc…')
+  .openapi({ example: 'user_2NNEqL2nrIRdJ194ndJqAHwEfxC' });
+
+export const Timestamp = z.iso.datetime().openapi({ example: '2026-11-24T09:30:00.000Z' });
+
+export const FieldErrorSchema = z.object({ path: z.string(), message: z.string() }).openapi('FieldError');
+
+export const ProblemSchema = z
+  .object({
+    type: z.string().openapi({ example: 'urn:workshop-api:problem:not_found' }),
+    title: z.string().openapi({ example: 'Not found' }),
+    status: z.number().int().openapi({ example: 404 }),
+    detail: z.string().openapi({ example: 'The workshop was not found.' }),
+    code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]),
+    requestId: z.string().openapi({ example: '1f0c7a0e-5b1e-4c83-9a43-0c6f6f2b1d2e' }),
+    errors: z.array(FieldErrorSchema).optional(),
+  })
+  .catchall(z.unknown())
+  .openapi('Problem', { description: 'RFC 9457 problem details, with a stable `code` clients can switch on.' });
+
+const DESCRIPTIONS: Record<number, string> = {
+  400: 'The request is not valid (problem+json with `errors[]`)',
+  401: 'Missing, malformed, expired or forged session token',
+  403: 'The caller is a member but their role is too low, or a plan cap is reached',
+  404: 'No such resource, or the caller is not a member (indistinguishable)',
+  409: 'The request conflicts with the current state',
+  412: 'If-Match names a version that is no longer current',
+  413: 'The request body is too large',
+  428: 'Confirmation or a precondition is required',
+  503: 'The database is unavailable; retry after Retry-After seconds',
+};
+
+const problemContent = { 'application/problem+json': { schema: ProblemSchema } };
+
+/** Error responses for a route's OpenAPI definition; 500 and 503 apply to every route. */
+export function problemResponses(...statuses: (keyof typeof DESCRIPTIONS)[]) {
+  const responses: Record<number, { description: string; content: typeof problemContent }> = {};
+  for (const status of [...statuses, 503]) {
+    responses[status] = { description: DESCRIPTIONS[status] ?? 'Error', content: problemContent };
+  }
+  responses[500] = { description: 'Unexpected server error', content: problemContent };
+  return responses;
+}
+
+export const AUTHENTICATED = [{ bearerAuth: [] }];
