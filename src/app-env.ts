@@ -7,6 +7,11 @@ export interface Caller {
   isAdmin: boolean;
 }
 
+export interface SessionIntent {
+  id: string;
+  fallbackId: string;
+}
+
 export interface AppEnv {
   Bindings: Record<string, unknown>;
   Variables: {
@@ -14,5 +19,6 @@ export interface AppEnv {
     config: Config;
     db: Database;
     caller: Caller;
+    session: SessionIntent;
   };
 }

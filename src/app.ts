@@ -8,10 +8,14 @@ import { configMiddleware } from './middleware/config';
 import { databaseMiddleware } from './middleware/database';
 import { handleError, handleNotFound } from './middleware/errors';
 import { requestLog } from './middleware/request-log';
+import { sessionMiddleware } from './middleware/session';
 import { healthRoutes } from './routes/health';
 import { meRoutes } from './routes/me';
 import { memberRoutes } from './routes/members';
+import { sessionRoutes } from './routes/sessions';
 import { shareRoutes } from './routes/shares';
+import { stepDefinitionRoutes } from './routes/step-definitions';
+import { stepRoutes } from './routes/steps';
 import { workshopRoutes } from './routes/workshops';
 
 export const EXPOSED_HEADERS = ['X-Request-Id', 'X-Session-Id', 'ETag', 'Location', 'Retry-After'];
@@ -54,12 +58,17 @@ export function createApp() {
     return databaseMiddleware(c, next);
   });
 
+  app.use('/api/workshops/:workshopId/*', sessionMiddleware);
+
   const routes = app
     .route('/api', healthRoutes)
     .route('/api', meRoutes)
     .route('/api', workshopRoutes)
     .route('/api', memberRoutes)
-    .route('/api', shareRoutes);
+    .route('/api', shareRoutes)
+    .route('/api', stepDefinitionRoutes)
+    .route('/api', stepRoutes)
+    .route('/api', sessionRoutes);
 
   app.notFound(handleNotFound);
   app.onError(handleError);

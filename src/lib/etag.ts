@@ -36,5 +36,5 @@ export function contentTag(prefix: string, parts: readonly string[]): string {
     }
     hash ^= 0x1f;
   }
-  return `"${prefix}-${hash.toString(36)}"`;
+  return `"${prefix}-${(hash >>> 0).toString(36)}"`;
 }

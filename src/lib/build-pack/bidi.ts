@@ -100,7 +100,9 @@ interface LeveledRun<S> extends StyledRun<S> {
  * order when fontkit will reverse it, so it can be drawn as is.
  */
 export function visualOrder<S>(line: readonly StyledRun<S>[], base: Direction): StyledRun<S>[] {
-  const characters = line.flatMap((run) => Array.from(run.text, (character) => ({ character, style: run.style })));
+  const characters = line.flatMap((run) =>
+    Array.from(run.text, (character) => ({ character, style: run.style })),
+  );
   const levels = resolveClasses(
     characters.map(({ character }) => character),
     base,
@@ -115,10 +117,16 @@ export function visualOrder<S>(line: readonly StyledRun<S>[], base: Direction): 
   });
 
   const maxLevel = Math.max(0, ...runs.map((run) => run.level));
-  const minOddLevel = runs.reduce((min, run) => (run.level % 2 === 1 ? Math.min(min, run.level) : min), Infinity);
+  const minOddLevel = runs.reduce(
+    (min, run) => (run.level % 2 === 1 ? Math.min(min, run.level) : min),
+    Infinity,
+  );
   for (let level = maxLevel; level >= minOddLevel; level--) reverseRunsAtOrAbove(runs, level);
 
-  return runs.map(({ text, style, level }) => ({ text: drawableInDirection(text, level % 2 === 1 ? 'rtl' : 'ltr'), style }));
+  return runs.map(({ text, style, level }) => ({
+    text: drawableInDirection(text, level % 2 === 1 ? 'rtl' : 'ltr'),
+    style,
+  }));
 }
 
 /**
@@ -129,7 +137,10 @@ export function visualOrder<S>(line: readonly StyledRun<S>[], base: Direction): 
 function drawableInDirection(text: string, wanted: Direction): string {
   const detected = fontkitDirection(text);
   if (detected === wanted) return text;
-  if (wanted === 'rtl') return Array.from(graphemes.segment(text), ({ segment }) => segment).reverse().join('');
+  if (wanted === 'rtl')
+    return Array.from(graphemes.segment(text), ({ segment }) => segment)
+      .reverse()
+      .join('');
   return Array.from(text).reverse().join('');
 }
 

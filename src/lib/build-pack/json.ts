@@ -11,13 +11,21 @@ const nullableTimestamp = (description: string) =>
 
 const buildPackStepSchema = z
   .object({
-    id: z.string().openapi({ description: 'Step slug, stable across workshops.', example: 'stakeholder-mapping' }),
-    position: z.number().int().min(1).openapi({ description: 'Order of the step, from 1 to 10.', example: 2 }),
+    id: z
+      .string()
+      .openapi({ description: 'Step slug, stable across workshops.', example: 'stakeholder-mapping' }),
+    position: z
+      .number()
+      .int()
+      .min(1)
+      .openapi({ description: 'Order of the step, from 1 to 10.', example: 2 }),
     name: z.string().openapi({ description: 'Display name of the step.', example: 'Stakeholder Mapping' }),
     description: z.string().openapi({ description: 'One-line summary of what the step is for.' }),
     status: z
       .enum(['not_started', 'in_progress', 'complete'])
-      .openapi({ description: 'Where the step stands. A skipped step is `complete` with completion `user_skipped`.' }),
+      .openapi({
+        description: 'Where the step stands. A skipped step is `complete` with completion `user_skipped`.',
+      }),
     completion: z.enum(['ai_confirmed', 'user_skipped']).nullable().openapi({
       description:
         'How a complete step was completed: confirmed by the AI facilitator or skipped by the user; null until complete.',
@@ -43,7 +51,9 @@ export const buildPackDocumentSchema = z
         title: z.string().openapi({ description: 'Build pack title.' }),
         format: z
           .enum(['markdown', 'json', 'pdf'])
-          .openapi({ description: 'Format the pack was created for; this document is the same in every format.' }),
+          .openapi({
+            description: 'Format the pack was created for; this document is the same in every format.',
+          }),
         createdAt: timestamp('When the build pack was created (ISO 8601, UTC).'),
         updatedAt: timestamp('When the build pack record was last changed (ISO 8601, UTC).'),
       })
@@ -52,8 +62,12 @@ export const buildPackDocumentSchema = z
       .object({
         id: z.string().openapi({ description: 'Workshop id.' }),
         title: z.string().openapi({ description: 'Workshop title.' }),
-        originalIdea: z.string().openapi({ description: 'The idea the workshop started from, as the user wrote it.' }),
-        status: z.enum(['draft', 'active', 'paused', 'completed']).openapi({ description: 'Workshop status.' }),
+        originalIdea: z
+          .string()
+          .openapi({ description: 'The idea the workshop started from, as the user wrote it.' }),
+        status: z
+          .enum(['draft', 'active', 'paused', 'completed'])
+          .openapi({ description: 'Workshop status.' }),
         createdAt: timestamp('When the workshop was created (ISO 8601, UTC).'),
         updatedAt: timestamp('Last change to the workshop (ISO 8601, UTC).'),
       })
@@ -65,7 +79,11 @@ export const buildPackDocumentSchema = z
           .int()
           .min(0)
           .openapi({ description: 'Steps with status `complete`, skipped ones included.', example: 4 }),
-        total: z.number().int().min(0).openapi({ description: 'Number of steps in the workshop.', example: 10 }),
+        total: z
+          .number()
+          .int()
+          .min(0)
+          .openapi({ description: 'Number of steps in the workshop.', example: 10 }),
       })
       .openapi({ description: 'How far the workshop has got.' }),
     steps: z

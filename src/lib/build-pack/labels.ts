@@ -2,7 +2,6 @@ import type { Progress } from './progress';
 import type { BuildPackStep, WorkshopStatus } from './source';
 
 export const EMPTY_MARK = '—';
-export const NO_OUTPUT_NOTE = 'No output yet.';
 
 const WORKSHOP_STATUS_LABELS: Record<WorkshopStatus, string> = {
   draft: 'Draft',
@@ -48,4 +47,9 @@ export function stepMarkLabel(mark: StepMark): string {
 export function progressLabel(progress: Progress): string {
   const base = `${progress.completed} of ${progress.total} steps complete`;
   return progress.skipped > 0 ? `${base} (${progress.skipped} skipped by the user)` : base;
+}
+
+/** What an empty output means depends on whether the step is still open. */
+export function noOutputNote(mark: StepMark): string {
+  return mark === 'not_started' || mark === 'in_progress' ? 'No output yet.' : 'No output recorded.';
 }

@@ -36,7 +36,9 @@ function paragraphText(lines: readonly string[]): string {
 }
 
 function fieldsParagraph(fields: readonly Field[]): string {
-  return fields.map((field) => `**${escapeInline(field.label)}**: ${escapeInline(field.text)}`).join(HARD_BREAK);
+  return fields
+    .map((field) => `**${escapeInline(field.label)}**: ${escapeInline(field.text)}`)
+    .join(HARD_BREAK);
 }
 
 function blockText(block: OutputBlock): string {

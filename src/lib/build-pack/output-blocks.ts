@@ -53,7 +53,8 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 }
 
 function isInline(value: unknown): boolean {
-  if (typeof value === 'string') return !/[\r\n]/.test(value.trim()) && value.trim().length <= INLINE_TEXT_LIMIT;
+  if (typeof value === 'string')
+    return !/[\r\n]/.test(value.trim()) && value.trim().length <= INLINE_TEXT_LIMIT;
   if (Array.isArray(value)) return value.length === 0;
   if (isPlainObject(value)) return Object.keys(value).length === 0;
   return true;
@@ -71,33 +72,31 @@ function headingLevel(level: number): HeadingLevel | null {
   return level >= FIRST_HEADING_LEVEL && level <= LAST_HEADING_LEVEL ? (level as HeadingLevel) : null;
 }
 
+/**
+ * Short values come first, as one group, and larger ones follow in key order: a short value placed
+ * after a sub-heading would read as part of that heading's section.
+ */
 function objectBlocks(object: Record<string, unknown>, level: number, depth: number): OutputBlock[] {
-  const blocks: OutputBlock[] = [];
-  for (const [key, value] of Object.entries(object)) {
+  const entries = Object.entries(object);
+  if (entries.length === 0) return [EMPTY];
+  const fields: Field[] = [];
+  const larger: OutputBlock[] = [];
+  const definitions: Definition[] = [];
+  const sectionLevel = headingLevel(level);
+  for (const [key, value] of entries) {
     const label = humaniseKey(key);
     if (isInline(value)) {
-      appendField(blocks, { label, text: inlineText(value) });
+      fields.push({ label, text: inlineText(value) });
       continue;
     }
-    const inner = valueBlocks(value, level + 1, depth + 1);
-    const sectionLevel = headingLevel(level);
-    if (sectionLevel === null) appendDefinition(blocks, { label, blocks: inner });
-    else blocks.push({ kind: 'section', level: sectionLevel, title: label, blocks: inner });
+    const blocks = valueBlocks(value, level + 1, depth + 1);
+    if (sectionLevel === null) definitions.push({ label, blocks });
+    else larger.push({ kind: 'section', level: sectionLevel, title: label, blocks });
   }
-  return blocks.length > 0 ? blocks : [EMPTY];
-}
-
-/** Consecutive short values share one block so they read as a compact group. */
-function appendField(blocks: OutputBlock[], field: Field): void {
-  const last = blocks.at(-1);
-  if (last?.kind === 'fields') last.fields.push(field);
-  else blocks.push({ kind: 'fields', fields: [field] });
-}
-
-function appendDefinition(blocks: OutputBlock[], definition: Definition): void {
-  const last = blocks.at(-1);
-  if (last?.kind === 'definitions') last.items.push(definition);
-  else blocks.push({ kind: 'definitions', items: [definition] });
+  const result: OutputBlock[] = [];
+  if (fields.length > 0) result.push({ kind: 'fields', fields });
+  if (definitions.length > 0) result.push({ kind: 'definitions', items: definitions });
+  return [...result, ...larger];
 }
 
 function valueBlocks(value: unknown, level: number, depth: number): OutputBlock[] {

@@ -1,5 +1,12 @@
 import { isoDate } from './dates';
-import { NO_OUTPUT_NOTE, progressLabel, type StepMark, stepMark, stepMarkLabel, workshopStatusLabel } from './labels';
+import {
+  noOutputNote,
+  progressLabel,
+  type StepMark,
+  stepMark,
+  stepMarkLabel,
+  workshopStatusLabel,
+} from './labels';
 import { type Field, isEmptyOutput, type OutputBlock, outputBlocks } from './output-blocks';
 import { paragraphsOf, singleLine } from './plain-text';
 import { progressOf } from './progress';
@@ -47,12 +54,13 @@ function stepOutline(step: BuildPackStep): StepOutline {
   const mark = stepMark(step, hasOutput);
   const facts: Field[] = [{ label: 'Status', text: stepMarkLabel(mark) }];
   if (step.startedAt) facts.push({ label: 'Started', text: isoDate(step.startedAt) });
-  if (step.completedAt) facts.push({ label: mark === 'skipped' ? 'Skipped' : 'Completed', text: isoDate(step.completedAt) });
+  if (step.completedAt)
+    facts.push({ label: mark === 'skipped' ? 'Skipped' : 'Completed', text: isoDate(step.completedAt) });
   return {
     heading: `${step.position}. ${singleLine(step.name)}`,
     description: singleLine(step.description),
     mark,
     facts,
-    blocks: step.output && hasOutput ? outputBlocks(step.output) : [{ kind: 'note', text: NO_OUTPUT_NOTE }],
+    blocks: step.output && hasOutput ? outputBlocks(step.output) : [{ kind: 'note', text: noOutputNote(mark) }],
   };
 }

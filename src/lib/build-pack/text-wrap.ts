@@ -62,7 +62,9 @@ function tokenize<S>(spans: readonly StyledText<S>[]): Token<S>[] {
     text
       .split(/( +)/)
       .filter((part) => part.length > 0)
-      .map((part) => (part.startsWith(' ') ? { text: ' ', style, isSpace: true } : { text: part, style, isSpace: false })),
+      .map((part) =>
+        part.startsWith(' ') ? { text: ' ', style, isSpace: true } : { text: part, style, isSpace: false },
+      ),
   );
 }
 

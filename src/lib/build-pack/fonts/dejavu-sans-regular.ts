@@ -83,7 +83,7 @@
  * the words "Tavmjong Bah" or the word "Arev".
  *
  * This License becomes null and void to the extent applicable to Fonts
- * or Font Software that has been modified and is distributed under the 
+ * or Font Software that has been modified and is distributed under the
  * "Tavmjong Bah Arev" names.
  *
  * The Font Software may be sold as part of a larger software package but

@@ -1,0 +1,48 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from '../client';
+
+export type SessionRow = { id: string; started_at: string; ended_at: string | null };
+
+export async function listSessions(
+  db: Database,
+  params: { userId: string; workshopId: string; limit: number },
+): Promise<{ member: boolean; sessions: SessionRow[] }> {
+  const { rows } = await db.execute<{ member: boolean; sessions: SessionRow[] | null }>(sql`
+    with access as (
+      select 1 from workshop_members where workshop_id = ${params.workshopId} and clerk_user_id = ${params.userId}
+    )
+    select exists (select 1 from access) as member,
+      (select json_agg(s order by s.started_at desc, s.id desc) from (
+         select id, started_at, ended_at from sessions
+         where workshop_id = ${params.workshopId} and exists (select 1 from access)
+         order by started_at desc, id desc limit ${params.limit}
+       ) s) as sessions`);
+  return { member: rows[0]?.member ?? false, sessions: rows[0]?.sessions ?? [] };
+}
+
+/** Sets `ended_at` once; a session that was never persisted stays unwritten. */
+export async function endSession(
+  db: Database,
+  params: { userId: string; workshopId: string; sessionId: string },
+): Promise<{ member: boolean; session: SessionRow | null; otherWorkshop: boolean }> {
+  const { rows } = await db.execute<{ member: boolean; session: SessionRow | null; other_workshop: boolean }>(sql`
+    with access as (
+      select 1 from workshop_members where workshop_id = ${params.workshopId} and clerk_user_id = ${params.userId}
+    ), ended as (
+      update sessions set ended_at = now()
+      where id = ${params.sessionId} and workshop_id = ${params.workshopId} and ended_at is null
+        and exists (select 1 from access)
+      returning id, started_at, ended_at
+    )
+    select exists (select 1 from access) as member,
+      coalesce(
+        (select row_to_json(e) from ended e),
+        (select row_to_json(s) from (
+           select id, started_at, ended_at from sessions
+           where id = ${params.sessionId} and workshop_id = ${params.workshopId} and exists (select 1 from access)
+         ) s)
+      ) as session,
+      exists (select 1 from sessions where id = ${params.sessionId} and workshop_id <> ${params.workshopId}) as other_workshop`);
+  const row = rows[0];
+  return { member: row?.member ?? false, session: row?.session ?? null, otherWorkshop: row?.other_workshop ?? false };
+}

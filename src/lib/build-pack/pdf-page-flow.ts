@@ -1,0 +1,179 @@
+import type { PDFDocument, PDFPage, RGB } from 'pdf-lib';
+import { baseDirection, visualOrder } from './bidi';
+import { drawableText } from './drawable-text';
+import type { PdfTypeface } from './pdf-fonts';
+import { type StyledText, wrapStyledText } from './text-wrap';
+
+export interface TextStyle {
+  typeface: PdfTypeface;
+  size: number;
+  color: RGB;
+}
+
+export type Span = StyledText<TextStyle>;
+
+export interface PageGeometry {
+  size: [number, number];
+  marginTop: number;
+  marginBottom: number;
+  marginLeft: number;
+  marginRight: number;
+}
+
+export interface LineOptions {
+  /** Distance from the left margin to the text. */
+  indent: number;
+  /** Vertical advance per line. */
+  leading: number;
+  /** Right-to-left paragraphs are right-aligned unless the text must line up with a label. */
+  alignRightToLeft?: boolean;
+  /** A vertical bar left of the text, as for a block quote. */
+  bar?: { offset: number; color: RGB };
+}
+
+/** Keeps deep nesting from squeezing the text column to nothing. */
+const MIN_COLUMN_WIDTH = 160;
+const BASELINE_RATIO = 0.95;
+const BAR_WIDTH = 2;
+
+/**
+ * Lays text out top to bottom over as many pages as it needs: wraps lines to the column, breaks
+ * pages before a line would cross the bottom margin, and orders right-to-left runs for display.
+ */
+export class PdfPageFlow {
+  private page: PDFPage;
+  private y: number;
+  private pendingMarker: { text: string; x: number; style: TextStyle } | null = null;
+
+  constructor(
+    private readonly document: PDFDocument,
+    private readonly geometry: PageGeometry,
+  ) {
+    this.page = this.addPage();
+    this.y = this.top;
+  }
+
+  private get top(): number {
+    return this.geometry.size[1] - this.geometry.marginTop;
+  }
+
+  private get columnWidth(): number {
+    return this.geometry.size[0] - this.geometry.marginLeft - this.geometry.marginRight;
+  }
+
+  private addPage(): PDFPage {
+    return this.document.addPage(this.geometry.size);
+  }
+
+  private newPage(): void {
+    this.page = this.addPage();
+    this.y = this.top;
+  }
+
+  /** Vertical space; dropped at the top of a page, where it would only push text down. */
+  space(points: number): void {
+    if (this.y < this.top) this.y -= points;
+  }
+
+  /** Starts a new page unless `height` still fits, so a heading is never left alone at the bottom. */
+  keepTogether(height: number): void {
+    if (this.y - height < this.geometry.marginBottom && this.y < this.top) this.newPage();
+  }
+
+  /** A hairline across the column, e.g. between steps. */
+  rule(color: RGB, gapBelow: number): void {
+    if (this.y - gapBelow < this.geometry.marginBottom) this.newPage();
+    this.page.drawLine({
+      start: { x: this.geometry.marginLeft, y: this.y },
+      end: { x: this.geometry.marginLeft + this.columnWidth, y: this.y },
+      thickness: 0.5,
+      color,
+    });
+    this.y -= gapBelow;
+  }
+
+  /** A marker (list bullet) drawn at `indent` on the next line written. */
+  setMarker(text: string, indent: number, style: TextStyle): void {
+    this.pendingMarker = {
+      text: drawableText(text, style.typeface.covers),
+      x: this.geometry.marginLeft + indent,
+      style,
+    };
+  }
+
+  writeText(spans: readonly Span[], options: LineOptions): void {
+    const drawable = spans.map((span) => ({
+      ...span,
+      text: drawableText(span.text, span.style.typeface.covers),
+    }));
+    const direction = baseDirection(drawable.map((span) => span.text).join(''));
+    const indent = Math.min(options.indent, this.columnWidth - MIN_COLUMN_WIDTH);
+    const width = this.columnWidth - indent;
+    const lines = wrapStyledText(drawable, width, measure);
+    if (lines.length === 0) lines.push([]);
+    for (const line of lines) {
+      if (this.y - options.leading < this.geometry.marginBottom) this.newPage();
+      const tallest = Math.max(0, ...line.map((span) => span.style.size));
+      const baseline = this.y - tallest * BASELINE_RATIO;
+      const runs = visualOrder(line, direction);
+      const lineWidth = runs.reduce((total, run) => total + measure(run.text, run.style), 0);
+      const rightAligned = direction === 'rtl' && options.alignRightToLeft === true;
+      let x = this.geometry.marginLeft + indent + (rightAligned ? width - lineWidth : 0);
+      this.drawMarker(baseline);
+      if (options.bar) this.drawBar(indent - options.bar.offset, baseline, tallest, options.bar.color);
+      for (const run of runs) {
+        this.drawRun(run, x, baseline);
+        x += measure(run.text, run.style);
+      }
+      this.y -= options.leading;
+    }
+  }
+
+  private drawMarker(baseline: number): void {
+    const marker = this.pendingMarker;
+    if (!marker) return;
+    this.drawRun({ text: marker.text, style: marker.style }, marker.x, baseline);
+    this.pendingMarker = null;
+  }
+
+  private drawBar(indent: number, baseline: number, size: number, color: RGB): void {
+    this.page.drawRectangle({
+      x: this.geometry.marginLeft + indent,
+      y: baseline - size * 0.3,
+      width: BAR_WIDTH,
+      height: size * 1.35,
+      color,
+    });
+  }
+
+  private drawRun(run: Span, x: number, baseline: number): void {
+    if (run.text.length === 0) return;
+    this.page.drawText(run.text, {
+      x,
+      y: baseline,
+      font: run.style.typeface.font,
+      size: run.style.size,
+      color: run.style.color,
+    });
+  }
+
+  /** Draws "Page n of m" centred in every page's footer; call once all content is laid out. */
+  numberPages(style: TextStyle, baseline: number): void {
+    const pages = this.document.getPages();
+    pages.forEach((page, index) => {
+      const text = `Page ${index + 1} of ${pages.length}`;
+      const width = measure(text, style);
+      page.drawText(text, {
+        x: (this.geometry.size[0] - width) / 2,
+        y: baseline,
+        font: style.typeface.font,
+        size: style.size,
+        color: style.color,
+      });
+    });
+  }
+}
+
+function measure(text: string, style: TextStyle): number {
+  return style.typeface.font.widthOfTextAtSize(text, style.size);
+}

@@ -1,0 +1,61 @@
+import { createRoute } from '@hono/zod-openapi';
+import { endSession, listSessions, type SessionRow } from '../db/queries/sessions';
+import { notFound } from '../lib/api-error';
+import { createRouter } from '../lib/create-router';
+import { toIso, toIsoOrNull } from '../lib/timestamps';
+import { requireAuth } from '../middleware/auth';
+import { AUTHENTICATED, WorkshopIdParams, problemResponses } from '../schemas/common';
+import { EndedSessionSchema, ListSessionsQuery, SessionListSchema, SessionParams } from '../schemas/sessions';
+
+const toSession = (row: SessionRow) => ({
+  id: row.id,
+  startedAt: toIso(row.started_at),
+  endedAt: toIsoOrNull(row.ended_at),
+});
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/workshops/{workshopId}/sessions',
+  tags: ['sessions'],
+  summary: 'Persisted sessions (periods of meaningful work), newest first',
+  security: AUTHENTICATED,
+  middleware: [requireAuth] as const,
+  request: { params: WorkshopIdParams, query: ListSessionsQuery },
+  responses: {
+    200: { description: 'Sessions', content: { 'application/json': { schema: SessionListSchema } } },
+    ...problemResponses(400, 401, 404),
+  },
+});
+
+const endRoute = createRoute({
+  method: 'post',
+  path: '/workshops/{workshopId}/sessions/{sessionId}/end',
+  tags: ['sessions'],
+  summary: 'End a session (idempotent); a session that was never persisted stays unwritten',
+  security: AUTHENTICATED,
+  middleware: [requireAuth] as const,
+  request: { params: SessionParams },
+  responses: {
+    200: { description: 'Ended, or nothing to end', content: { 'application/json': { schema: EndedSessionSchema } } },
+    ...problemResponses(401, 404),
+  },
+});
+
+export const sessionRoutes = createRouter()
+  .openapi(listRoute, async (c) => {
+    const { workshopId } = c.req.valid('param');
+    const result = await listSessions(c.get('db'), {
+      userId: c.get('caller').userId,
+      workshopId,
+      limit: c.req.valid('query').limit,
+    });
+    if (!result.member) throw notFound('workshop');
+    return c.json({ items: result.sessions.map(toSession) }, 200);
+  })
+  .openapi(endRoute, async (c) => {
+    const { workshopId, sessionId } = c.req.valid('param');
+    const result = await endSession(c.get('db'), { userId: c.get('caller').userId, workshopId, sessionId });
+    if (!result.member || result.otherWorkshop) throw notFound('session');
+    if (!result.session) return c.json({ id: sessionId, persisted: false, startedAt: null, endedAt: null }, 200);
+    return c.json({ ...toSession(result.session), persisted: true }, 200);
+  });

@@ -1,0 +1,68 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import { listStepDefinitions, updateStepDefinition } from '../db/queries/step-definitions';
+import type { StepDefinition } from '../db/schema';
+import { ApiError, notFound } from '../lib/api-error';
+import { createRouter } from '../lib/create-router';
+import { contentTag, matchesIfNoneMatch } from '../lib/etag';
+import { requireAuth } from '../middleware/auth';
+import { AUTHENTICATED, problemResponses } from '../schemas/common';
+import {
+  StepDefinitionListSchema,
+  StepDefinitionSchema,
+  StepIdParam,
+  UpdateStepDefinitionSchema,
+} from '../schemas/steps';
+
+const toDefinition = (row: StepDefinition) => ({
+  id: row.id,
+  position: row.position,
+  name: row.name,
+  description: row.description,
+  promptTemplate: row.promptTemplate,
+  updatedAt: row.updatedAt.toISOString(),
+});
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/step-definitions',
+  tags: ['step definitions'],
+  summary: 'The ten design-thinking steps, in order (cacheable: ETag / If-None-Match)',
+  responses: {
+    200: { description: 'Definitions', content: { 'application/json': { schema: StepDefinitionListSchema } } },
+    304: { description: 'Unchanged' },
+    ...problemResponses(),
+  },
+});
+
+const patchRoute = createRoute({
+  method: 'patch',
+  path: '/step-definitions/{stepId}',
+  tags: ['step definitions'],
+  summary: "Edit a definition's name, description or prompt template (admins), without a deploy",
+  security: AUTHENTICATED,
+  middleware: [requireAuth] as const,
+  request: {
+    params: z.object({ stepId: StepIdParam }),
+    body: { required: true, content: { 'application/json': { schema: UpdateStepDefinitionSchema } } },
+  },
+  responses: {
+    200: { description: 'Updated', content: { 'application/json': { schema: StepDefinitionSchema } } },
+    ...problemResponses(400, 401, 403, 404),
+  },
+});
+
+export const stepDefinitionRoutes = createRouter()
+  .openapi(listRoute, async (c) => {
+    const items = (await listStepDefinitions(c.get('db'))).map(toDefinition);
+    const etag = contentTag('sd', [JSON.stringify(items)]);
+    c.header('ETag', etag);
+    c.header('Cache-Control', 'public, max-age=0, must-revalidate');
+    if (matchesIfNoneMatch(c.req.header('If-None-Match'), etag)) return c.body(null, 304);
+    return c.json({ items }, 200);
+  })
+  .openapi(patchRoute, async (c) => {
+    if (!c.get('caller').isAdmin) throw new ApiError('forbidden', 'Editing step definitions needs the admin role.');
+    const updated = await updateStepDefinition(c.get('db'), c.req.valid('param').stepId, c.req.valid('json'));
+    if (!updated) throw notFound('step definition');
+    return c.json(toDefinition(updated), 200);
+  });

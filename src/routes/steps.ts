@@ -1,0 +1,208 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { StepRow } from '../db/queries/steps';
+import { completeStep, listSteps, readStepContext, saveStepOutput, visitStep } from '../db/queries/steps';
+import { ApiError, notFound } from '../lib/api-error';
+import { createRouter } from '../lib/create-router';
+import { matchesIfNoneMatch, parseIfMatch, versionTag } from '../lib/etag';
+import { utf8Length } from '../lib/json-output';
+import { meets } from '../lib/roles';
+import { contextPrompt } from '../lib/step-context-prompt';
+import { toIso, toIsoOrNull } from '../lib/timestamps';
+import { STEP_OUTPUT_LIMIT_BYTES } from '../middleware/body-limit';
+import { requireAuth } from '../middleware/auth';
+import { announceSession } from '../middleware/session';
+import { AUTHENTICATED, WorkshopIdParams, problemResponses } from '../schemas/common';
+import {
+  CompleteStepSchema,
+  PutOutputSchema,
+  StepContextSchema,
+  StepListSchema,
+  StepParams,
+  StepWithOutputSchema,
+} from '../schemas/steps';
+
+export const STEP_TAG = 'st';
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+const jsonBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+});
+
+function stepBody(step: StepRow) {
+  return {
+    id: step.id,
+    position: step.position,
+    name: step.name,
+    description: step.description,
+    promptTemplate: step.promptTemplate,
+    status: step.status,
+    completion: step.completion,
+    available: step.available,
+    startedAt: toIsoOrNull(step.startedAt),
+    completedAt: toIsoOrNull(step.completedAt),
+    updatedAt: toIso(step.updatedAt),
+  };
+}
+
+const withOutput = (step: StepRow) => ({ ...stepBody(step), output: step.output ?? null });
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/workshops/{workshopId}/steps',
+  tags: ['steps'],
+  summary: 'The ten steps: definition fields, status, times, completion and availability',
+  security: AUTHENTICATED,
+  middleware: [requireAuth] as const,
+  request: { params: WorkshopIdParams },
+  responses: { 200: json(StepListSchema, 'Steps in order'), ...problemResponses(401, 404) },
+});
+
+const getRoute = createRoute({
+  method: 'get',
+  path: '/workshops/{workshopId}/steps/{stepId}',
+  tags: ['steps'],
+  summary: 'One step with its output (a visit: a meaningful activity for the session)',
+  security: AUTHENTICATED,
+  middleware: [requireAuth] as const,
+  request: { params: StepParams },
+  responses: {
+    200: json(StepWithOutputSchema, 'The step; `ETag` names its version'),
+    304: { description: 'Unchanged since the `If-None-Match` version' },
+    ...problemResponses(401, 404),
+  },
+});
+
+const putOutputRoute = createRoute({
+  method: 'put',
+  path: '/workshops/{workshopId}/steps/{stepId}/output',
+  tags: ['steps'],
+  summary: "Save (overwrite) a step's output; starts a not-started step; honours If-Match",
+  security: AUTHENTICATED,
+  middleware: [requireAuth] as const,
+  request: { params: StepParams, body: jsonBody(PutOutputSchema) },
+  responses: {
+    200: json(StepWithOutputSchema, 'Saved'),
+    ...problemResponses(400, 401, 403, 404, 409, 412, 413),
+  },
+});
+
+const completeRoute = createRoute({
+  method: 'post',
+  path: '/workshops/{workshopId}/steps/{stepId}/complete',
+  tags: ['steps'],
+  summary: 'Complete a step: confirmed by the AI, or skipped by the user with confirm: true',
+  security: AUTHENTICATED,
+  middleware: [requireAuth] as const,
+  request: { params: StepParams, body: jsonBody(CompleteStepSchema) },
+  responses: {
+    200: json(StepWithOutputSchema, 'Complete (also when it already was)'),
+    ...problemResponses(400, 401, 403, 404, 409, 428),
+  },
+});
+
+const contextRoute = createRoute({
+  method: 'get',
+  path: '/workshops/{workshopId}/steps/{stepId}/context',
+  tags: ['steps'],
+  summary: 'The outputs of every earlier step, in order, ready for an AI prompt (a meaningful activity)',
+  security: AUTHENTICATED,
+  middleware: [requireAuth] as const,
+  request: { params: StepParams },
+  responses: { 200: json(StepContextSchema, 'The context'), ...problemResponses(401, 404) },
+});
+
+const editorsOnly = () => new ApiError('forbidden', 'Changing steps needs the editor role.');
+const unavailable = () =>
+  new ApiError('step_unavailable', 'Every earlier step must be complete first (or skipped with confirmation).');
+
+export const stepRoutes = createRouter()
+  .openapi(listRoute, async (c) => {
+    const steps = await listSteps(c.get('db'), { userId: c.get('caller').userId, ...c.req.valid('param') });
+    if (!steps) throw notFound('workshop');
+    return c.json({ items: steps.map(stepBody) }, 200);
+  })
+  .openapi(getRoute, async (c) => {
+    const visit = await visitStep(c.get('db'), {
+      userId: c.get('caller').userId,
+      ...c.req.valid('param'),
+      session: c.get('session'),
+    });
+    if (!visit.step) throw notFound('step');
+    announceSession(c, visit.sessionId);
+    const etag = versionTag(STEP_TAG, visit.step.updatedAt);
+    c.header('ETag', etag);
+    if (matchesIfNoneMatch(c.req.header('If-None-Match'), etag)) return c.body(null, 304);
+    return c.json(withOutput(visit.step), 200);
+  })
+  .openapi(putOutputRoute, async (c) => {
+    const { output } = c.req.valid('json');
+    const outputJson = JSON.stringify(output);
+    if (utf8Length(outputJson) > STEP_OUTPUT_LIMIT_BYTES) {
+      throw new ApiError('payload_too_large', `A step output may be at most ${STEP_OUTPUT_LIMIT_BYTES} bytes of JSON.`, {
+        extensions: { limitBytes: STEP_OUTPUT_LIMIT_BYTES },
+      });
+    }
+    const ifMatch = parseIfMatch(c.req.header('If-Match'), STEP_TAG);
+    const write = await saveStepOutput(c.get('db'), {
+      userId: c.get('caller').userId,
+      ...c.req.valid('param'),
+      session: c.get('session'),
+      outputJson,
+      expectedVersion: ifMatch && 'version' in ifMatch ? ifMatch.version : undefined,
+    });
+    if (!write.role || !write.before) throw notFound('step');
+    if (!meets(write.role, 'editor')) throw editorsOnly();
+    if (!write.before.available) throw unavailable();
+    if (!write.changed || !write.step) {
+      throw new ApiError('precondition_failed', 'The step changed since you read it. Fetch it and retry.', {
+        extensions: { currentETag: versionTag(STEP_TAG, write.before.updatedAt) },
+      });
+    }
+    announceSession(c, write.sessionId);
+    c.header('ETag', versionTag(STEP_TAG, write.step.updatedAt));
+    return c.json(withOutput(write.step), 200);
+  })
+  .openapi(completeRoute, async (c) => {
+    const body = c.req.valid('json');
+    if (body.by === 'user' && body.confirm !== true) {
+      throw new ApiError(
+        'confirmation_required',
+        'Skipping a step without the AI confirming it needs {"by": "user", "confirm": true}.',
+      );
+    }
+    const write = await completeStep(c.get('db'), {
+      userId: c.get('caller').userId,
+      ...c.req.valid('param'),
+      session: c.get('session'),
+      completion: body.by === 'ai' ? 'ai_confirmed' : 'user_skipped',
+    });
+    if (!write.role || !write.before || !write.step) throw notFound('step');
+    if (!meets(write.role, 'editor')) throw editorsOnly();
+    if (!write.changed && write.before.status !== 'complete') throw unavailable();
+    announceSession(c, write.sessionId);
+    c.header('ETag', versionTag(STEP_TAG, write.step.updatedAt));
+    return c.json(withOutput(write.step), 200);
+  })
+  .openapi(contextRoute, async (c) => {
+    const context = await readStepContext(c.get('db'), {
+      userId: c.get('caller').userId,
+      ...c.req.valid('param'),
+      session: c.get('session'),
+    });
+    if (!context?.workshop || !context.current) throw notFound('step');
+    announceSession(c, context.session_id);
+    const earlierSteps = context.earlier ?? [];
+    return c.json(
+      {
+        workshop: context.workshop,
+        step: context.current,
+        earlierSteps,
+        prompt: contextPrompt({ workshop: context.workshop, step: context.current, earlierSteps }),
+      },
+      200,
+    );
+  });

@@ -1,0 +1,103 @@
+import { z } from '@hono/zod-openapi';
+import { STEP_COMPLETIONS, STEP_STATUSES } from '../db/schema';
+import { findOutputProblem } from '../lib/json-output';
+import { Timestamp, WorkshopIdParams, userText } from './common';
+import { WorkshopStatusSchema } from './workshops';
+
+export const StepIdParam = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,63}$/)
+  .openapi({ param: { name: 'stepId', in: 'path' }, example: 'stakeholder-mapping' });
+
+export const StepParams = WorkshopIdParams.extend({ stepId: StepIdParam });
+
+export const StepOutputSchema = z
+  .record(z.string(), z.unknown())
+  .superRefine((output, ctx) => {
+    const problem = findOutputProblem(output);
+    if (problem) ctx.addIssue({ code: 'custom', message: `${problem.path} ${problem.message}` });
+  })
+  .openapi('StepOutput', {
+    description: "The step's structured output: any JSON object (at most 256 KiB as UTF-8 JSON)",
+    example: { problem: 'Shift workers eat badly', whoHasIt: ['nurses', 'warehouse staff'] },
+  });
+
+export const StepDefinitionSchema = z
+  .object({
+    id: z.string().openapi({ example: 'stakeholder-mapping' }),
+    position: z.number().int().min(1).max(10),
+    name: z.string().openapi({ example: 'Stakeholder Mapping' }),
+    description: z.string(),
+    promptTemplate: z.string().nullable(),
+    updatedAt: Timestamp,
+  })
+  .openapi('StepDefinition');
+
+export const StepDefinitionListSchema = z
+  .object({ items: z.array(StepDefinitionSchema) })
+  .openapi('StepDefinitionList');
+
+export const UpdateStepDefinitionSchema = z
+  .strictObject({
+    name: userText(100).optional(),
+    description: userText(1_000).optional(),
+    promptTemplate: userText(20_000).nullable().optional(),
+  })
+  .refine((body) => Object.keys(body).length > 0, { message: 'send at least one of name, description, promptTemplate' })
+  .openapi('UpdateStepDefinition');
+
+export const StepSchema = z
+  .object({
+    id: z.string().openapi({ example: 'challenge' }),
+    position: z.number().int().min(1).max(10),
+    name: z.string(),
+    description: z.string(),
+    promptTemplate: z.string().nullable(),
+    status: z.enum(STEP_STATUSES),
+    completion: z.enum(STEP_COMPLETIONS).nullable(),
+    available: z.boolean().openapi({ description: 'Every earlier step is complete' }),
+    startedAt: Timestamp.nullable(),
+    completedAt: Timestamp.nullable(),
+    updatedAt: Timestamp,
+  })
+  .openapi('Step');
+
+export const StepWithOutputSchema = StepSchema.extend({ output: StepOutputSchema.nullable() }).openapi('StepWithOutput');
+
+export const StepListSchema = z.object({ items: z.array(StepSchema) }).openapi('StepList');
+
+export const PutOutputSchema = z.strictObject({ output: StepOutputSchema }).openapi('PutStepOutput');
+
+export const CompleteStepSchema = z
+  .discriminatedUnion('by', [
+    z.strictObject({ by: z.literal('ai') }),
+    z.strictObject({ by: z.literal('user'), confirm: z.boolean().optional() }),
+  ])
+  .openapi('CompleteStep', {
+    description: '`{by: "ai"}` when the AI confirms the step is done; `{by: "user", confirm: true}` to skip ahead',
+  });
+
+export const StepContextSchema = z
+  .object({
+    workshop: z.object({ title: z.string(), originalIdea: z.string(), status: WorkshopStatusSchema }),
+    step: z.object({
+      id: z.string(),
+      position: z.number().int(),
+      name: z.string(),
+      description: z.string(),
+      promptTemplate: z.string().nullable(),
+    }),
+    earlierSteps: z.array(
+      z.object({
+        id: z.string(),
+        position: z.number().int(),
+        name: z.string(),
+        description: z.string(),
+        status: z.enum(STEP_STATUSES),
+        completion: z.enum(STEP_COMPLETIONS).nullable(),
+        output: StepOutputSchema.nullable(),
+      }),
+    ),
+    prompt: z.string().openapi({ description: 'The idea and every earlier output as text, ready for an AI prompt' }),
+  })
+  .openapi('StepContext');
