@@ -11,6 +11,7 @@ import { requestLog } from './middleware/request-log';
 import { sessionMiddleware } from './middleware/session';
 import { healthRoutes } from './routes/health';
 import { meRoutes } from './routes/me';
+import { openApiRoutes } from './routes/openapi';
 import { memberRoutes } from './routes/members';
 import { sessionRoutes } from './routes/sessions';
 import { shareRoutes } from './routes/shares';
@@ -68,7 +69,8 @@ export function createApp() {
     .route('/api', shareRoutes)
     .route('/api', stepDefinitionRoutes)
     .route('/api', stepRoutes)
-    .route('/api', sessionRoutes);
+    .route('/api', sessionRoutes)
+    .route('/api', openApiRoutes(app));
 
   app.notFound(handleNotFound);
   app.onError(handleError);
