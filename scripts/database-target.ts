@@ -23,7 +23,8 @@ export async function withDatabaseTarget<T>(action: (target: DatabaseTarget) => 
 
   const postgres = await startLocalPostgres({ dataDir: DEV_DATA_DIR.postgres });
   try {
-    if (!(await databaseExists(postgres, LOCAL_DATABASE_NAME))) await postgres.createDatabase(LOCAL_DATABASE_NAME);
+    if (!(await databaseExists(postgres, LOCAL_DATABASE_NAME)))
+      await postgres.createDatabase(LOCAL_DATABASE_NAME);
     return await action({
       kind: 'local',
       url: postgres.url(LOCAL_DATABASE_NAME),

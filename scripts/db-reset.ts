@@ -7,7 +7,9 @@ loadDotEnv();
 if (process.env.DATABASE_URL) {
   const { NEON_API_KEY, NEON_PROJECT_ID, NEON_BRANCH_ID } = process.env;
   if (!NEON_API_KEY || !NEON_PROJECT_ID || !NEON_BRANCH_ID) {
-    console.error('db:reset against Neon needs NEON_API_KEY, NEON_PROJECT_ID and NEON_BRANCH_ID (the dev branch).');
+    console.error(
+      'db:reset against Neon needs NEON_API_KEY, NEON_PROJECT_ID and NEON_BRANCH_ID (the dev branch).',
+    );
     process.exit(2);
   }
   await resetNeonBranch({ apiKey: NEON_API_KEY, projectId: NEON_PROJECT_ID, branchId: NEON_BRANCH_ID });

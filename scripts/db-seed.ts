@@ -8,7 +8,9 @@ await withDatabaseTarget(async (target) => {
   await client.connect();
   try {
     const seeded = await seedStepDefinitions(drizzle({ client }));
-    console.log(`seeded ${target.describe}: ${seeded} missing step definition(s) inserted, existing ones untouched`);
+    console.log(
+      `seeded ${target.describe}: ${seeded} missing step definition(s) inserted, existing ones untouched`,
+    );
   } finally {
     await client.end();
   }

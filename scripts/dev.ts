@@ -26,7 +26,9 @@ async function startDatabase() {
   Object.assign(process.env, stack.env);
   console.log(`database: embedded Postgres 17 on 127.0.0.1:${stack.postgres.port} (data in .data/postgres)`);
   console.log(`          Neon SQL-over-HTTP endpoint ${stack.endpoint.url}`);
-  console.log(`          faults: curl -X POST ${new URL('/__control/faults', stack.endpoint.url)} -d '{"delayMs":25}'`);
+  console.log(
+    `          faults: curl -X POST ${new URL('/__control/faults', stack.endpoint.url)} -d '{"delayMs":25}'`,
+  );
   return stack;
 }
 

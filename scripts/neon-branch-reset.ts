@@ -30,7 +30,8 @@ export async function resetNeonBranch(options: NeonResetOptions): Promise<void> 
       },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
-    if (!response.ok) throw new Error(`Neon API ${method} ${path} answered ${response.status}: ${await response.text()}`);
+    if (!response.ok)
+      throw new Error(`Neon API ${method} ${path} answered ${response.status}: ${await response.text()}`);
     return (await response.json()) as Record<string, unknown>;
   };
 
@@ -38,12 +39,14 @@ export async function resetNeonBranch(options: NeonResetOptions): Promise<void> 
   const { branch } = (await call('GET', `/projects/${options.projectId}/branches/${options.branchId}`)) as {
     branch: NeonBranch;
   };
-  if (branch.default) throw new Error(`refusing to reset "${branch.name}": it is the project's default branch`);
+  if (branch.default)
+    throw new Error(`refusing to reset "${branch.name}": it is the project's default branch`);
   if (branch.protected) throw new Error(`refusing to reset "${branch.name}": it is a protected branch`);
   if (PROTECTED_NAMES.has(branch.name.toLowerCase())) {
     throw new Error(`refusing to reset "${branch.name}": the name says production`);
   }
-  if (!branch.parent_id) throw new Error(`refusing to reset "${branch.name}": it has no parent to restore from`);
+  if (!branch.parent_id)
+    throw new Error(`refusing to reset "${branch.name}": it has no parent to restore from`);
 
   log(`2/3 restoring "${branch.name}" from its parent ${branch.parent_id}`);
   await call('POST', `/projects/${options.projectId}/branches/${options.branchId}/restore`, {

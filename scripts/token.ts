@@ -3,7 +3,8 @@ import { DEV_DATA_DIR } from './dev-paths';
 import { loadOrCreateKeyPair } from './local-auth/keys';
 import { mintSessionToken } from './local-auth/mint-token';
 
-const usage = 'usage: npm run -s token -- --user <clerk user id> [--plan <plan>] [--admin] [--expires-in <seconds>]';
+const usage =
+  'usage: npm run -s token -- --user <clerk user id> [--plan <plan>] [--admin] [--expires-in <seconds>]';
 
 const { values } = parseArgs({
   options: {

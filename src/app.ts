@@ -1,7 +1,6 @@
 import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import type { AppEnv } from './app-env';
 import { createRouter } from './lib/create-router';
 import { bodyLimits } from './middleware/body-limit';
 import { configMiddleware } from './middleware/config';
@@ -11,8 +10,8 @@ import { requestLog } from './middleware/request-log';
 import { sessionMiddleware } from './middleware/session';
 import { healthRoutes } from './routes/health';
 import { meRoutes } from './routes/me';
-import { openApiRoutes } from './routes/openapi';
 import { memberRoutes } from './routes/members';
+import { openApiRoutes } from './routes/openapi';
 import { sessionRoutes } from './routes/sessions';
 import { shareRoutes } from './routes/shares';
 import { stepDefinitionRoutes } from './routes/step-definitions';
@@ -41,18 +40,18 @@ export function createApp() {
     }),
   );
   app.use('*', requestLog);
+  app.use('*', secureHeaders());
   app.use('*', configMiddleware);
   app.use(
     '*',
     cors({
-      origin: (origin, c) => (c.get('config').CORS_ORIGINS.includes(origin) ? origin : null),
+      origin: (origin, c) => (c.get('config')?.CORS_ORIGINS.includes(origin) ? origin : null),
       allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
       allowHeaders: ALLOWED_HEADERS,
       exposeHeaders: EXPOSED_HEADERS,
       maxAge: 600,
     }),
   );
-  app.use('*', secureHeaders());
   app.use('*', bodyLimits);
   app.use('/api/*', async (c, next) => {
     if (c.req.path.startsWith('/api/health')) return next();

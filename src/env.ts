@@ -24,7 +24,10 @@ const workshopCaps = z
       if (!pair) continue;
       const match = /^([a-z0-9_-]{1,32}):(\d{1,6})$/.exec(pair);
       if (!match?.[1] || !match[2]) {
-        ctx.addIssue({ code: 'custom', message: `expected plan:cap pairs like "free:3,pro:50", got "${pair}"` });
+        ctx.addIssue({
+          code: 'custom',
+          message: `expected plan:cap pairs like "free:3,pro:50", got "${pair}"`,
+        });
         return z.NEVER;
       }
       caps[match[1]] = Number(match[2]);
@@ -45,7 +48,9 @@ export const configSchema = z.object({
     .string({ error: 'is required' })
     .regex(/^postgres(ql)?:\/\/[^\s]+$/, 'expected a postgres:// or postgresql:// connection string'),
   NEON_SQL_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
-  CLERK_SECRET_KEY: z.string({ error: 'is required' }).regex(/^sk_(test|live)_\S+$/, 'expected sk_test_… or sk_live_…'),
+  CLERK_SECRET_KEY: z
+    .string({ error: 'is required' })
+    .regex(/^sk_(test|live)_\S+$/, 'expected sk_test_… or sk_live_…'),
   CLERK_PUBLISHABLE_KEY: z
     .string({ error: 'is required' })
     .regex(/^pk_(test|live)_\S+$/, 'expected pk_test_… or pk_live_…'),
@@ -78,7 +83,9 @@ export function loadConfig(source: Record<string, unknown>): Config {
   }
   const result = configSchema.safeParse(input);
   if (!result.success) {
-    const problems = result.error.issues.map((issue) => `${issue.path.join('.') || 'config'}: ${issue.message}`);
+    const problems = result.error.issues.map(
+      (issue) => `${issue.path.join('.') || 'config'}: ${issue.message}`,
+    );
     throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
   }
   parsed.set(source, result.data);

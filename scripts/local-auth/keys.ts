@@ -21,7 +21,10 @@ export function loadOrCreateKeyPair(dir: string): SigningKeyPair {
   const privatePath = join(dir, 'clerk-dev-private.pem');
   const publicPath = join(dir, 'clerk-dev-public.pem');
   if (existsSync(privatePath) && existsSync(publicPath)) {
-    return { privateKeyPem: readFileSync(privatePath, 'utf8'), publicKeyPem: readFileSync(publicPath, 'utf8') };
+    return {
+      privateKeyPem: readFileSync(privatePath, 'utf8'),
+      publicKeyPem: readFileSync(publicPath, 'utf8'),
+    };
   }
   const pair = generateSigningKeyPair();
   mkdirSync(dir, { recursive: true });

@@ -1,5 +1,5 @@
-import { type LocalPostgres, databaseExists, startLocalPostgres } from './postgres';
 import { migrateAndSeed } from './migrate';
+import { databaseExists, type LocalPostgres, startLocalPostgres } from './postgres';
 import { type SqlEndpoint, startSqlEndpoint } from './sql-endpoint';
 
 export interface LocalStack {

@@ -20,5 +20,9 @@ export async function readMigrationStatus(db: Database): Promise<MigrationStatus
   );
   const applied = new Set(result.rows.map((row) => Number(row.created_at)));
   const pending = EXPECTED_MIGRATIONS.filter((migration) => !applied.has(migration.when)).map((m) => m.tag);
-  return { applied: EXPECTED_MIGRATIONS.length - pending.length, expected: EXPECTED_MIGRATIONS.length, pending };
+  return {
+    applied: EXPECTED_MIGRATIONS.length - pending.length,
+    expected: EXPECTED_MIGRATIONS.length,
+    pending,
+  };
 }

@@ -1,14 +1,5 @@
 import { relations, sql } from 'drizzle-orm';
-import {
-  check,
-  index,
-  integer,
-  jsonb,
-  pgTable,
-  text,
-  timestamp,
-  unique,
-} from 'drizzle-orm/pg-core';
+import { check, index, integer, jsonb, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
 
 export const WORKSHOP_STATUSES = ['draft', 'active', 'paused', 'completed'] as const;
 export const VISIBILITIES = ['private', 'shared'] as const;
@@ -130,7 +121,7 @@ export const sessions = pgTable(
     endedAt: timestamptz('ended_at'),
   },
   (table) => [
-    index('sessions_workshop_started_idx').on(table.workshopId, table.startedAt.desc()),
+    index('sessions_workshop_started_idx').on(table.workshopId, table.startedAt.desc().nullsFirst()),
     check('sessions_ended_after_start', sql`ended_at IS NULL OR ended_at >= started_at`),
   ],
 );

@@ -7,7 +7,8 @@ export const STEP_DEFINITIONS: readonly SeedDefinition[] = [
     id: 'challenge',
     position: 1,
     name: 'Challenge',
-    description: 'Turn the vague idea into a clear challenge statement: who has the problem, and why it matters.',
+    description:
+      'Turn the vague idea into a clear challenge statement: who has the problem, and why it matters.',
   },
   {
     id: 'stakeholder-mapping',
@@ -37,7 +38,8 @@ export const STEP_DEFINITIONS: readonly SeedDefinition[] = [
     id: 'journey-mapping',
     position: 6,
     name: 'Journey Mapping',
-    description: "Walk through the persona's current journey, stage by stage, and find the moments that hurt.",
+    description:
+      "Walk through the persona's current journey, stage by stage, and find the moments that hurt.",
   },
   {
     id: 'reframe',
@@ -61,7 +63,8 @@ export const STEP_DEFINITIONS: readonly SeedDefinition[] = [
     id: 'validate',
     position: 10,
     name: 'Validate',
-    description: 'Define how to test the concept with real users and what result would prove it right or wrong.',
+    description:
+      'Define how to test the concept with real users and what result would prove it right or wrong.',
   },
 ];
 

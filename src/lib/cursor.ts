@@ -23,7 +23,8 @@ export function decodeCursor(value: string): ListCursor | undefined {
     const parsed: unknown = JSON.parse(decoder.decode(Uint8Array.from(binary, (char) => char.charCodeAt(0))));
     if (!Array.isArray(parsed) || parsed.length !== 2) return undefined;
     const [updatedAt, id] = parsed as unknown[];
-    if (typeof updatedAt !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(updatedAt))) return undefined;
+    if (typeof updatedAt !== 'string' || typeof id !== 'string' || Number.isNaN(Date.parse(updatedAt)))
+      return undefined;
     return { updatedAt, id };
   } catch {
     return undefined;

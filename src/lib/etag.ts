@@ -8,7 +8,10 @@ export function versionTag(prefix: string, updatedAt: string | Date): string {
 }
 
 /** The version an `If-Match` names, or undefined when absent; `*` matches any existing version. */
-export function parseIfMatch(header: string | undefined, prefix: string): { any: true } | { version: Date } | undefined {
+export function parseIfMatch(
+  header: string | undefined,
+  prefix: string,
+): { any: true } | { version: Date } | undefined {
   if (header === undefined) return undefined;
   const value = header.trim();
   if (value === '*') return { any: true };

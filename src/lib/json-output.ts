@@ -8,8 +8,10 @@ export type OutputProblem = { path: string; message: string };
  */
 export function findOutputProblem(value: unknown, path = 'output', depth = 0): OutputProblem | undefined {
   if (depth > MAX_OUTPUT_DEPTH) return { path, message: `nests deeper than ${MAX_OUTPUT_DEPTH} levels` };
-  if (typeof value === 'string') return value.includes('\u0000') ? { path, message: 'contains a NUL character' } : undefined;
-  if (typeof value === 'number' && !Number.isFinite(value)) return { path, message: 'is not a finite number' };
+  if (typeof value === 'string')
+    return value.includes('\u0000') ? { path, message: 'contains a NUL character' } : undefined;
+  if (typeof value === 'number' && !Number.isFinite(value))
+    return { path, message: 'is not a finite number' };
   if (Array.isArray(value)) {
     for (const [index, item] of value.entries()) {
       const problem = findOutputProblem(item, `${path}.${index}`, depth + 1);

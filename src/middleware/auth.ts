@@ -44,7 +44,9 @@ const unauthorized = (detail: string) =>
 function looksLikeSessionJwt(token: string): boolean {
   if (token.length > MAX_TOKEN_LENGTH || !JWT_SHAPE.test(token)) return false;
   try {
-    const header: unknown = JSON.parse(atob(token.split('.')[0]?.replaceAll('-', '+').replaceAll('_', '/') ?? ''));
+    const header: unknown = JSON.parse(
+      atob(token.split('.')[0]?.replaceAll('-', '+').replaceAll('_', '/') ?? ''),
+    );
     return typeof header === 'object' && header !== null && (header as { alg?: unknown }).alg === 'RS256';
   } catch {
     return false;

@@ -1,7 +1,10 @@
 import { env } from 'hono/adapter';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env';
-import { loadConfig } from '../env';
+import { ConfigError, loadConfig } from '../env';
+
+/** A misconfigured process is still alive: liveness answers without a valid configuration. */
+const WORKS_WITHOUT_CONFIG = new Set(['/api/health/live']);
 
 /**
  * Workers pass bindings per request; Node and Vercel read process.env (`env(c)` hides the difference).
@@ -10,7 +13,11 @@ import { loadConfig } from '../env';
 export const configMiddleware = createMiddleware<AppEnv>(async (c, next) => {
   const bindings: unknown = c.env;
   const source = isConfigSource(bindings) ? bindings : env(c);
-  c.set('config', loadConfig(source));
+  try {
+    c.set('config', loadConfig(source));
+  } catch (error) {
+    if (!(error instanceof ConfigError && WORKS_WITHOUT_CONFIG.has(c.req.path))) throw error;
+  }
   await next();
 });
 

@@ -49,13 +49,19 @@ function fromHttpException(error: HTTPException): ApiError {
 
 export const handleError: ErrorHandler<AppEnv> = (error, c) => {
   if (error instanceof ApiError) return problemResponse(c, error);
-  if (error instanceof HTTPException && error.status < 500) return problemResponse(c, fromHttpException(error));
+  if (error instanceof HTTPException && error.status < 500)
+    return problemResponse(c, fromHttpException(error));
 
   const logLevel = c.get('config')?.LOG_LEVEL ?? 'error';
   const requestId = c.get('requestId');
   const failure = classifyDatabaseError(error);
   if (failure?.kind === 'unavailable') {
-    writeLog(logLevel, 'warn', { requestId, event: 'database_unavailable', sqlState: failure.sqlState, message: String(error) });
+    writeLog(logLevel, 'warn', {
+      requestId,
+      event: 'database_unavailable',
+      sqlState: failure.sqlState,
+      message: String(error),
+    });
     return problemResponse(
       c,
       new ApiError('database_unavailable', 'The database is unavailable right now. Retry shortly.', {
@@ -73,7 +79,10 @@ export const handleError: ErrorHandler<AppEnv> = (error, c) => {
   writeLog(logLevel, 'error', {
     requestId,
     event: 'unhandled_error',
-    error: error instanceof Error ? { name: error.name, message: error.message, stack: error.stack } : String(error),
+    error:
+      error instanceof Error
+        ? { name: error.name, message: error.message, stack: error.stack }
+        : String(error),
     sqlState: failure?.sqlState,
   });
   return problemResponse(c, new ApiError('internal_error', 'Something went wrong on our side.'));

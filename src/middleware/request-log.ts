@@ -5,7 +5,11 @@ import type { Config } from '../env';
 type Level = Exclude<Config['LOG_LEVEL'], 'silent'>;
 const RANK: Record<Config['LOG_LEVEL'], number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
 
-export function writeLog(configured: Config['LOG_LEVEL'], level: Level, fields: Record<string, unknown>): void {
+export function writeLog(
+  configured: Config['LOG_LEVEL'],
+  level: Level,
+  fields: Record<string, unknown>,
+): void {
   if (RANK[level] < RANK[configured]) return;
   const line = JSON.stringify({ level, time: new Date().toISOString(), ...fields });
   if (level === 'error') console.error(line);

@@ -18,6 +18,9 @@ export const sessionMiddleware = createMiddleware<AppEnv>(async (c, next) => {
 });
 
 /** After a meaningful activity, the id the row was actually written under. */
-export function announceSession(c: { header(name: string, value: string): void }, sessionId: string | null): void {
+export function announceSession(
+  c: { header(name: string, value: string): void },
+  sessionId: string | null,
+): void {
   if (sessionId) c.header(SESSION_HEADER, sessionId);
 }

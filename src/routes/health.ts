@@ -73,7 +73,11 @@ export const healthRoutes = createRouter()
           checks: {
             database: neverMigrated
               ? { status: 'up' as const, latencyMs }
-              : { status: 'down' as const, latencyMs, error: failure ? 'unreachable or timed out' : 'unexpected error' },
+              : {
+                  status: 'down' as const,
+                  latencyMs,
+                  error: failure ? 'unreachable or timed out' : 'unexpected error',
+                },
             migrations: neverMigrated
               ? {
                   status: 'pending' as const,

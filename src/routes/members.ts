@@ -5,10 +5,14 @@ import { createRouter } from '../lib/create-router';
 import { newId } from '../lib/ids';
 import { toIso } from '../lib/timestamps';
 import { requireAuth } from '../middleware/auth';
-import { AUTHENTICATED, WorkshopIdParams, problemResponses } from '../schemas/common';
+import { AUTHENTICATED, problemResponses, WorkshopIdParams } from '../schemas/common';
 import { MemberListSchema, MemberParams, MemberSchema, PutMemberSchema } from '../schemas/members';
 
-const toMember = (row: MemberRow) => ({ clerkUserId: row.clerk_user_id, role: row.role, createdAt: toIso(row.created_at) });
+const toMember = (row: MemberRow) => ({
+  clerkUserId: row.clerk_user_id,
+  role: row.role,
+  createdAt: toIso(row.created_at),
+});
 
 const lastOwner = () =>
   new ApiError('last_owner', 'A workshop needs an owner: make someone else an owner first.');

@@ -9,7 +9,9 @@ const documentRoute = createRoute({
   responses: {
     200: {
       description: 'The OpenAPI document',
-      content: { 'application/json': { schema: z.record(z.string(), z.unknown()).openapi('OpenAPIDocument') } },
+      content: {
+        'application/json': { schema: z.record(z.string(), z.unknown()).openapi('OpenAPIDocument') },
+      },
     },
   },
 });

@@ -4,7 +4,7 @@ import { notFound } from '../lib/api-error';
 import { createRouter } from '../lib/create-router';
 import { toIso, toIsoOrNull } from '../lib/timestamps';
 import { requireAuth } from '../middleware/auth';
-import { AUTHENTICATED, WorkshopIdParams, problemResponses } from '../schemas/common';
+import { AUTHENTICATED, problemResponses, WorkshopIdParams } from '../schemas/common';
 import { EndedSessionSchema, ListSessionsQuery, SessionListSchema, SessionParams } from '../schemas/sessions';
 
 const toSession = (row: SessionRow) => ({
@@ -36,7 +36,10 @@ const endRoute = createRoute({
   middleware: [requireAuth] as const,
   request: { params: SessionParams },
   responses: {
-    200: { description: 'Ended, or nothing to end', content: { 'application/json': { schema: EndedSessionSchema } } },
+    200: {
+      description: 'Ended, or nothing to end',
+      content: { 'application/json': { schema: EndedSessionSchema } },
+    },
     ...problemResponses(401, 404),
   },
 });
@@ -56,6 +59,7 @@ export const sessionRoutes = createRouter()
     const { workshopId, sessionId } = c.req.valid('param');
     const result = await endSession(c.get('db'), { userId: c.get('caller').userId, workshopId, sessionId });
     if (!result.member || result.otherWorkshop) throw notFound('session');
-    if (!result.session) return c.json({ id: sessionId, persisted: false, startedAt: null, endedAt: null }, 200);
+    if (!result.session)
+      return c.json({ id: sessionId, persisted: false, startedAt: null, endedAt: null }, 200);
     return c.json({ ...toSession(result.session), persisted: true }, 200);
   });

@@ -5,8 +5,8 @@ import { createRouter } from '../lib/create-router';
 import { newShareToken } from '../lib/share-token';
 import { toIso, toIsoOrNull } from '../lib/timestamps';
 import { requireAuth } from '../middleware/auth';
-import { AUTHENTICATED, WorkshopIdParams, problemResponses } from '../schemas/common';
-import { ShareSchema, ShareTokenParams, SharedWorkshopSchema } from '../schemas/shares';
+import { AUTHENTICATED, problemResponses, WorkshopIdParams } from '../schemas/common';
+import { SharedWorkshopSchema, ShareSchema, ShareTokenParams } from '../schemas/shares';
 
 const shareOnRoute = createRoute({
   method: 'put',
@@ -40,7 +40,10 @@ const sharedViewRoute = createRoute({
   summary: 'The read-only view behind a share link (no sign-in)',
   request: { params: ShareTokenParams },
   responses: {
-    200: { description: 'The shared workshop', content: { 'application/json': { schema: SharedWorkshopSchema } } },
+    200: {
+      description: 'The shared workshop',
+      content: { 'application/json': { schema: SharedWorkshopSchema } },
+    },
     ...problemResponses(404),
   },
 });
@@ -51,7 +54,11 @@ export const shareRoutes = createRouter()
   .openapi(shareOnRoute, async (c) => {
     const { workshopId } = c.req.valid('param');
     const shareToken = newShareToken();
-    const result = await setShareToken(c.get('db'), { userId: c.get('caller').userId, workshopId, shareToken });
+    const result = await setShareToken(c.get('db'), {
+      userId: c.get('caller').userId,
+      workshopId,
+      shareToken,
+    });
     if (!result.role) throw notFound('workshop');
     if (!result.changed) throw ownersOnly();
     c.header('Cache-Control', 'no-store');
@@ -59,7 +66,11 @@ export const shareRoutes = createRouter()
   })
   .openapi(shareOffRoute, async (c) => {
     const { workshopId } = c.req.valid('param');
-    const result = await setShareToken(c.get('db'), { userId: c.get('caller').userId, workshopId, shareToken: null });
+    const result = await setShareToken(c.get('db'), {
+      userId: c.get('caller').userId,
+      workshopId,
+      shareToken: null,
+    });
     if (!result.role) throw notFound('workshop');
     if (!result.changed) throw ownersOnly();
     return c.body(null, 204);

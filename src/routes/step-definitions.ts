@@ -28,7 +28,10 @@ const listRoute = createRoute({
   tags: ['step definitions'],
   summary: 'The ten design-thinking steps, in order (cacheable: ETag / If-None-Match)',
   responses: {
-    200: { description: 'Definitions', content: { 'application/json': { schema: StepDefinitionListSchema } } },
+    200: {
+      description: 'Definitions',
+      content: { 'application/json': { schema: StepDefinitionListSchema } },
+    },
     304: { description: 'Unchanged' },
     ...problemResponses(),
   },
@@ -61,7 +64,8 @@ export const stepDefinitionRoutes = createRouter()
     return c.json({ items }, 200);
   })
   .openapi(patchRoute, async (c) => {
-    if (!c.get('caller').isAdmin) throw new ApiError('forbidden', 'Editing step definitions needs the admin role.');
+    if (!c.get('caller').isAdmin)
+      throw new ApiError('forbidden', 'Editing step definitions needs the admin role.');
     const updated = await updateStepDefinition(c.get('db'), c.req.valid('param').stepId, c.req.valid('json'));
     if (!updated) throw notFound('step definition');
     return c.json(toDefinition(updated), 200);

@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute, type z } from '@hono/zod-openapi';
 import type { StepRow } from '../db/queries/steps';
 import { completeStep, listSteps, readStepContext, saveStepOutput, visitStep } from '../db/queries/steps';
 import { ApiError, notFound } from '../lib/api-error';
@@ -8,10 +8,10 @@ import { utf8Length } from '../lib/json-output';
 import { meets } from '../lib/roles';
 import { contextPrompt } from '../lib/step-context-prompt';
 import { toIso, toIsoOrNull } from '../lib/timestamps';
-import { STEP_OUTPUT_LIMIT_BYTES } from '../middleware/body-limit';
 import { requireAuth } from '../middleware/auth';
+import { STEP_OUTPUT_LIMIT_BYTES } from '../middleware/body-limit';
 import { announceSession } from '../middleware/session';
-import { AUTHENTICATED, WorkshopIdParams, problemResponses } from '../schemas/common';
+import { AUTHENTICATED, problemResponses, WorkshopIdParams } from '../schemas/common';
 import {
   CompleteStepSchema,
   PutOutputSchema,
@@ -117,7 +117,10 @@ const contextRoute = createRoute({
 
 const editorsOnly = () => new ApiError('forbidden', 'Changing steps needs the editor role.');
 const unavailable = () =>
-  new ApiError('step_unavailable', 'Every earlier step must be complete first (or skipped with confirmation).');
+  new ApiError(
+    'step_unavailable',
+    'Every earlier step must be complete first (or skipped with confirmation).',
+  );
 
 export const stepRoutes = createRouter()
   .openapi(listRoute, async (c) => {
@@ -142,9 +145,13 @@ export const stepRoutes = createRouter()
     const { output } = c.req.valid('json');
     const outputJson = JSON.stringify(output);
     if (utf8Length(outputJson) > STEP_OUTPUT_LIMIT_BYTES) {
-      throw new ApiError('payload_too_large', `A step output may be at most ${STEP_OUTPUT_LIMIT_BYTES} bytes of JSON.`, {
-        extensions: { limitBytes: STEP_OUTPUT_LIMIT_BYTES },
-      });
+      throw new ApiError(
+        'payload_too_large',
+        `A step output may be at most ${STEP_OUTPUT_LIMIT_BYTES} bytes of JSON.`,
+        {
+          extensions: { limitBytes: STEP_OUTPUT_LIMIT_BYTES },
+        },
+      );
     }
     const ifMatch = parseIfMatch(c.req.header('If-Match'), STEP_TAG);
     const write = await saveStepOutput(c.get('db'), {

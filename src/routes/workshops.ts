@@ -1,6 +1,7 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { createRoute, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
+import { toWorkshopView } from '../db/queries/workshop-view';
 import type { StepSummaryRow, WorkshopDetailRow } from '../db/queries/workshops';
 import {
   createWorkshop,
@@ -10,7 +11,6 @@ import {
   listWorkshopsForMember,
   updateWorkshop,
 } from '../db/queries/workshops';
-import { toWorkshopView } from '../db/queries/workshop-view';
 import { STEP_COUNT } from '../db/step-definitions';
 import { ApiError, notFound } from '../lib/api-error';
 import { createRouter } from '../lib/create-router';
@@ -22,7 +22,7 @@ import { toIso, toIsoOrNull } from '../lib/timestamps';
 import { MANUAL_TRANSITIONS, statusesThatReach } from '../lib/workshop-status';
 import { titleFromIdea } from '../lib/workshop-title';
 import { requireAuth } from '../middleware/auth';
-import { AUTHENTICATED, WorkshopIdParams, problemResponses } from '../schemas/common';
+import { AUTHENTICATED, problemResponses, WorkshopIdParams } from '../schemas/common';
 import {
   CreateWorkshopSchema,
   DeleteWorkshopQuery,
@@ -156,7 +156,8 @@ export const workshopRoutes = createRouter()
     });
     const page = rows.slice(0, query.limit).map(toWorkshopView);
     const last = page.at(-1);
-    const nextCursor = rows.length > query.limit && last ? encodeCursor({ updatedAt: last.updatedAt, id: last.id }) : null;
+    const nextCursor =
+      rows.length > query.limit && last ? encodeCursor({ updatedAt: last.updatedAt, id: last.id }) : null;
     return c.json({ items: page, nextCursor }, 200);
   })
   .openapi(createWorkshopRoute, async (c) => {
@@ -210,13 +211,18 @@ export const workshopRoutes = createRouter()
       expectedVersion: ifMatch && 'version' in ifMatch ? ifMatch.version : undefined,
     });
     if (!result.role || !result.workshop) throw notFound('workshop');
-    if (!meets(result.role, 'editor')) throw new ApiError('forbidden', 'Editing a workshop needs the editor role.');
+    if (!meets(result.role, 'editor'))
+      throw new ApiError('forbidden', 'Editing a workshop needs the editor role.');
     if (!result.updated) {
       const current = versionTag(WORKSHOP_TAG, result.workshop.updated_at);
       if (ifMatch && 'version' in ifMatch && c.req.header('If-Match')?.replace(/^W\//, '') !== current) {
-        throw new ApiError('precondition_failed', 'The workshop changed since you read it. Fetch it and retry.', {
-          extensions: { currentETag: current },
-        });
+        throw new ApiError(
+          'precondition_failed',
+          'The workshop changed since you read it. Fetch it and retry.',
+          {
+            extensions: { currentETag: current },
+          },
+        );
       }
       throw new ApiError(
         'invalid_transition',
@@ -233,7 +239,8 @@ export const workshopRoutes = createRouter()
     if (c.req.valid('query').confirm !== 'true') {
       const impact = await findDeletionImpact(db, { userId, workshopId });
       if (!impact) throw notFound('workshop');
-      if (!meets(impact.role, 'owner')) throw new ApiError('forbidden', 'Only an owner can delete a workshop.');
+      if (!meets(impact.role, 'owner'))
+        throw new ApiError('forbidden', 'Only an owner can delete a workshop.');
       throw new ApiError(
         'confirmation_required',
         'Deleting a workshop removes it and everything in it for good. Repeat with ?confirm=true.',

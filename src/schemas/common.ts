@@ -13,9 +13,14 @@ export const userText = (max: number) =>
     .refine((value) => value.trim().length > 0, { message: 'must not be blank' });
 
 export const idParam = (kind: IdKind, name: string, example: string) =>
-  z.string().regex(idPattern(kind)).openapi({ param: { name, in: 'path' }, example });
+  z
+    .string()
+    .regex(idPattern(kind))
+    .openapi({ param: { name, in: 'path' }, example });
 
-export const WorkshopIdParams = z.object({ workshopId: idParam('workshop', 'workshopId', 'ws_k3x9q2m8v7b1n4c6z5l0p8r2') });
+export const WorkshopIdParams = z.object({
+  workshopId: idParam('workshop', 'workshopId', 'ws_k3x9q2m8v7b1n4c6z5l0p8r2'),
+});
 
 export const ClerkUserId = z
   .string()
@@ -37,7 +42,9 @@ export const ProblemSchema = z
     errors: z.array(FieldErrorSchema).optional(),
   })
   .catchall(z.unknown())
-  .openapi('Problem', { description: 'RFC 9457 problem details, with a stable `code` clients can switch on.' });
+  .openapi('Problem', {
+    description: 'RFC 9457 problem details, with a stable `code` clients can switch on.',
+  });
 
 const DESCRIPTIONS: Record<number, string> = {
   400: 'The request is not valid (problem+json with `errors[]`)',

@@ -14,7 +14,9 @@ export const SessionListSchema = z.object({ items: z.array(SessionSchema) }).ope
 export const EndedSessionSchema = z
   .object({
     id: z.string(),
-    persisted: z.boolean().openapi({ description: 'False for a session that never had a meaningful activity' }),
+    persisted: z
+      .boolean()
+      .openapi({ description: 'False for a session that never had a meaningful activity' }),
     startedAt: Timestamp.nullable(),
     endedAt: Timestamp.nullable(),
   })

@@ -8,7 +8,9 @@ export const SHARE_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 export const ShareSchema = z
   .object({
     shareToken: z.string().openapi({ example: 'q3Vx2F0c4m9bR7yT1kLpW8eN5sA6dJ0hG2uZ4iO7xQw' }),
-    url: z.url().openapi({ example: 'https://api.example.com/api/shared/q3Vx2F0c4m9bR7yT1kLpW8eN5sA6dJ0hG2uZ4iO7xQw' }),
+    url: z
+      .url()
+      .openapi({ example: 'https://api.example.com/api/shared/q3Vx2F0c4m9bR7yT1kLpW8eN5sA6dJ0hG2uZ4iO7xQw' }),
   })
   .openapi('Share');
 
@@ -16,7 +18,10 @@ export const ShareTokenParams = z.object({
   shareToken: z
     .string()
     .regex(SHARE_TOKEN_PATTERN)
-    .openapi({ param: { name: 'shareToken', in: 'path' }, example: 'q3Vx2F0c4m9bR7yT1kLpW8eN5sA6dJ0hG2uZ4iO7xQw' }),
+    .openapi({
+      param: { name: 'shareToken', in: 'path' },
+      example: 'q3Vx2F0c4m9bR7yT1kLpW8eN5sA6dJ0hG2uZ4iO7xQw',
+    }),
 });
 
 export const SharedStepSchema = z

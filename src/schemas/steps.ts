@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { STEP_COMPLETIONS, STEP_STATUSES } from '../db/schema';
 import { findOutputProblem } from '../lib/json-output';
-import { Timestamp, WorkshopIdParams, userText } from './common';
+import { Timestamp, userText, WorkshopIdParams } from './common';
 import { WorkshopStatusSchema } from './workshops';
 
 export const StepIdParam = z
@@ -43,7 +43,9 @@ export const UpdateStepDefinitionSchema = z
     description: userText(1_000).optional(),
     promptTemplate: userText(20_000).nullable().optional(),
   })
-  .refine((body) => Object.keys(body).length > 0, { message: 'send at least one of name, description, promptTemplate' })
+  .refine((body) => Object.keys(body).length > 0, {
+    message: 'send at least one of name, description, promptTemplate',
+  })
   .openapi('UpdateStepDefinition');
 
 export const StepSchema = z
@@ -62,7 +64,9 @@ export const StepSchema = z
   })
   .openapi('Step');
 
-export const StepWithOutputSchema = StepSchema.extend({ output: StepOutputSchema.nullable() }).openapi('StepWithOutput');
+export const StepWithOutputSchema = StepSchema.extend({ output: StepOutputSchema.nullable() }).openapi(
+  'StepWithOutput',
+);
 
 export const StepListSchema = z.object({ items: z.array(StepSchema) }).openapi('StepList');
 
@@ -74,7 +78,8 @@ export const CompleteStepSchema = z
     z.strictObject({ by: z.literal('user'), confirm: z.boolean().optional() }),
   ])
   .openapi('CompleteStep', {
-    description: '`{by: "ai"}` when the AI confirms the step is done; `{by: "user", confirm: true}` to skip ahead',
+    description:
+      '`{by: "ai"}` when the AI confirms the step is done; `{by: "user", confirm: true}` to skip ahead',
   });
 
 export const StepContextSchema = z
@@ -98,6 +103,8 @@ export const StepContextSchema = z
         output: StepOutputSchema.nullable(),
       }),
     ),
-    prompt: z.string().openapi({ description: 'The idea and every earlier output as text, ready for an AI prompt' }),
+    prompt: z
+      .string()
+      .openapi({ description: 'The idea and every earlier output as text, ready for an AI prompt' }),
   })
   .openapi('StepContext');

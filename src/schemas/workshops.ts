@@ -1,6 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { WORKSHOP_STATUSES } from '../db/schema';
-import { STEP_COMPLETIONS, STEP_STATUSES } from '../db/schema';
+import { STEP_COMPLETIONS, STEP_STATUSES, WORKSHOP_STATUSES } from '../db/schema';
 import { Timestamp, userText } from './common';
 
 export const WorkshopStatusSchema = z.enum(WORKSHOP_STATUSES).openapi('WorkshopStatus');
@@ -52,7 +51,10 @@ export const WorkshopDetailSchema = WorkshopSchema.extend({
 export const WorkshopListSchema = z
   .object({
     items: z.array(WorkshopSchema),
-    nextCursor: z.string().nullable().openapi({ description: 'Pass as `cursor` for the next page; null on the last' }),
+    nextCursor: z
+      .string()
+      .nullable()
+      .openapi({ description: 'Pass as `cursor` for the next page; null on the last' }),
   })
   .openapi('WorkshopList');
 
@@ -83,7 +85,9 @@ export const UpdateWorkshopSchema = z
     originalIdea: userText(10_000).optional(),
     status: WorkshopStatusSchema.optional(),
   })
-  .refine((body) => Object.keys(body).length > 0, { message: 'send at least one of title, originalIdea, status' })
+  .refine((body) => Object.keys(body).length > 0, {
+    message: 'send at least one of title, originalIdea, status',
+  })
   .openapi('UpdateWorkshop');
 
 export const DeleteWorkshopQuery = z.object({

@@ -18,7 +18,10 @@ let postgres: LocalPostgres | undefined;
 
 /** One embedded Postgres for the run; every test file clones its own database from a migrated, seeded template. */
 export async function setup(project: TestProject) {
-  postgres = await startLocalPostgres({ dataDir: mkdtempSync(join(tmpdir(), 'workshop-api-test-')), ephemeral: true });
+  postgres = await startLocalPostgres({
+    dataDir: mkdtempSync(join(tmpdir(), 'workshop-api-test-')),
+    ephemeral: true,
+  });
   await postgres.createDatabase(TEMPLATE_DATABASE);
   await migrateAndSeed(postgres.url(TEMPLATE_DATABASE));
   project.provide('postgresAdminUrl', postgres.url('postgres'));

@@ -1,9 +1,9 @@
-import { createApp } from '../../src/app';
 import { generateSigningKeyPair } from '../../scripts/local-auth/keys';
 import { localClerkEnv } from '../../scripts/local-auth/local-clerk';
 import { type MintOptions, mintSessionToken } from '../../scripts/local-auth/mint-token';
 import { type SqlEndpoint, startSqlEndpoint } from '../../scripts/local-stack/sql-endpoint';
-import { type TestDatabase, createTestDatabase } from './test-database';
+import { createApp } from '../../src/app';
+import { createTestDatabase, type TestDatabase } from './test-database';
 
 export interface TestApp {
   app: ReturnType<typeof createApp>;

@@ -3,9 +3,13 @@ import type { Database } from '../client';
 
 export type MemberRow = { clerk_user_id: string; role: string; created_at: string };
 
-const lockMembers = (workshopId: string) => sql`select pg_advisory_xact_lock(hashtextextended(${`workshop-members:${workshopId}`}, 0))`;
+const lockMembers = (workshopId: string) =>
+  sql`select pg_advisory_xact_lock(hashtextextended(${`workshop-members:${workshopId}`}, 0))`;
 
-export async function listMembers(db: Database, params: { userId: string; workshopId: string }): Promise<MemberRow[]> {
+export async function listMembers(
+  db: Database,
+  params: { userId: string; workshopId: string },
+): Promise<MemberRow[]> {
   const { rows } = await db.execute<MemberRow>(sql`
     select m.clerk_user_id, m.role, m.created_at from workshop_members m
     where m.workshop_id = ${params.workshopId}
@@ -36,7 +40,11 @@ export async function putMember(db: Database, params: PutMemberParams): Promise<
   const { workshopId } = params;
   const [, result] = await db.batch([
     db.execute(lockMembers(workshopId)),
-    db.execute<{ caller_role: string | null; previous_role: string | null; member: MemberChange['member'] }>(sql`
+    db.execute<{
+      caller_role: string | null;
+      previous_role: string | null;
+      member: MemberChange['member'];
+    }>(sql`
       with caller as (
         select role from workshop_members where workshop_id = ${workshopId} and clerk_user_id = ${params.userId}
       ), existing as (
@@ -60,7 +68,11 @@ export async function putMember(db: Database, params: PutMemberParams): Promise<
         (select row_to_json(upserted) from upserted) as member`),
   ]);
   const row = result.rows[0];
-  return { callerRole: row?.caller_role ?? null, previousRole: row?.previous_role ?? null, member: row?.member ?? null };
+  return {
+    callerRole: row?.caller_role ?? null,
+    previousRole: row?.previous_role ?? null,
+    member: row?.member ?? null,
+  };
 }
 
 export interface MemberRemoval {
@@ -98,5 +110,9 @@ export async function removeMember(
         exists (select 1 from removed) as removed`),
   ]);
   const row = result.rows[0];
-  return { callerRole: row?.caller_role ?? null, targetRole: row?.target_role ?? null, removed: row?.removed ?? false };
+  return {
+    callerRole: row?.caller_role ?? null,
+    targetRole: row?.target_role ?? null,
+    removed: row?.removed ?? false,
+  };
 }

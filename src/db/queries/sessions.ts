@@ -25,7 +25,11 @@ export async function endSession(
   db: Database,
   params: { userId: string; workshopId: string; sessionId: string },
 ): Promise<{ member: boolean; session: SessionRow | null; otherWorkshop: boolean }> {
-  const { rows } = await db.execute<{ member: boolean; session: SessionRow | null; other_workshop: boolean }>(sql`
+  const { rows } = await db.execute<{
+    member: boolean;
+    session: SessionRow | null;
+    other_workshop: boolean;
+  }>(sql`
     with access as (
       select 1 from workshop_members where workshop_id = ${params.workshopId} and clerk_user_id = ${params.userId}
     ), ended as (
@@ -44,5 +48,9 @@ export async function endSession(
       ) as session,
       exists (select 1 from sessions where id = ${params.sessionId} and workshop_id <> ${params.workshopId}) as other_workshop`);
   const row = rows[0];
-  return { member: row?.member ?? false, session: row?.session ?? null, otherWorkshop: row?.other_workshop ?? false };
+  return {
+    member: row?.member ?? false,
+    session: row?.session ?? null,
+    otherWorkshop: row?.other_workshop ?? false,
+  };
 }

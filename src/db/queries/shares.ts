@@ -41,7 +41,10 @@ export type SharedWorkshopRow = {
   steps: SharedStepRow[];
 };
 
-export async function findSharedWorkshop(db: Database, shareToken: string): Promise<SharedWorkshopRow | undefined> {
+export async function findSharedWorkshop(
+  db: Database,
+  shareToken: string,
+): Promise<SharedWorkshopRow | undefined> {
   const { rows } = await db.execute<SharedWorkshopRow>(sql`
     select w.title, w.original_idea, w.status, w.created_at, w.updated_at,
       (select json_agg(json_build_object(

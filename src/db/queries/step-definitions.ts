@@ -9,7 +9,11 @@ export function listStepDefinitions(db: Database): Promise<StepDefinition[]> {
 export async function updateStepDefinition(
   db: Database,
   stepId: string,
-  changes: { name?: string | undefined; description?: string | undefined; promptTemplate?: string | null | undefined },
+  changes: {
+    name?: string | undefined;
+    description?: string | undefined;
+    promptTemplate?: string | null | undefined;
+  },
 ): Promise<StepDefinition | undefined> {
   const [updated] = await db
     .update(stepDefinitions)

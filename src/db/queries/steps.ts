@@ -72,7 +72,11 @@ export async function visitStep(
   const target = sql`(select ${stepJson(true)} from workshop_steps ws join step_definitions d on d.id = ws.step_id
       where ws.workshop_id = ${scope.workshopId} and ws.step_id = ${scope.stepId} and ${isMember})`;
   const happened = sql`${target} is not null`;
-  const { rows } = await db.execute<{ role: string | null; step: StepRow | null; session_id: string | null }>(sql`
+  const { rows } = await db.execute<{
+    role: string | null;
+    step: StepRow | null;
+    session_id: string | null;
+  }>(sql`
     with ${access(scope)}, ${sessionActivityCtes(scope.session, scope.workshopId, happened)}
     select (select role from access) as role, ${target} as step, ${chosenSessionColumn(happened)}`);
   const row = rows[0];
@@ -209,7 +213,13 @@ export type ContextStep = {
 export type StepContextRow = {
   role: string | null;
   workshop: { title: string; originalIdea: string; status: WorkshopStatus } | null;
-  current: { id: string; position: number; name: string; description: string; promptTemplate: string | null } | null;
+  current: {
+    id: string;
+    position: number;
+    name: string;
+    description: string;
+    promptTemplate: string | null;
+  } | null;
   earlier: ContextStep[] | null;
   session_id: string | null;
 };

@@ -1,8 +1,8 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { STEP_DEFINITIONS } from '../step-definitions';
 import type { Database } from '../client';
 import type { WorkshopStatus } from '../schema';
-import { type WorkshopRow, progressLateral, workshopColumns } from './workshop-view';
+import { STEP_DEFINITIONS } from '../step-definitions';
+import { progressLateral, type WorkshopRow, workshopColumns } from './workshop-view';
 
 export type StepSummaryRow = {
   id: string;
@@ -107,7 +107,9 @@ export async function createWorkshop(db: Database, params: CreateParams): Promis
     db.execute(sql`insert into workshop_steps (id, workshop_id, step_id)
       select v.id, ${workshopId}, v.step_id from (values ${stepRows}) as v(id, step_id) where ${exists}`),
     db.execute<WorkshopDetailRow>(detailQuery(userId, workshopId)),
-    db.execute<{ count: number }>(sql`select count(*)::int as count from workshops where clerk_user_id = ${userId}`),
+    db.execute<{ count: number }>(
+      sql`select count(*)::int as count from workshops where clerk_user_id = ${userId}`,
+    ),
   ]);
   const workshop = detail.rows[0];
   return workshop ? { created: true, workshop } : { created: false, owned: owned.rows[0]?.count ?? 0 };

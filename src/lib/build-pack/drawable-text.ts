@@ -19,11 +19,20 @@ const IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
  * Line breaks and tabs become spaces: callers split lines before this point.
  */
 export function drawableText(text: string, covers: GlyphCoverage): string {
+  const normalised = text.normalize('NFC').replace(LINE_BREAKS_AND_TABS, ' ');
+  // Grapheme segmentation is slow; most text is entirely drawable and can skip it.
+  if (isEntirelyDrawable(normalised, covers)) return normalised;
   let result = '';
-  for (const { segment } of graphemes.segment(text.normalize('NFC').replace(LINE_BREAKS_AND_TABS, ' '))) {
-    result += drawableGrapheme(segment, covers);
-  }
+  for (const { segment } of graphemes.segment(normalised)) result += drawableGrapheme(segment, covers);
   return result;
+}
+
+function isEntirelyDrawable(text: string, covers: GlyphCoverage): boolean {
+  if (CONTROL.test(text)) return false;
+  for (const character of text) {
+    if (!covers(character.codePointAt(0) ?? 0)) return false;
+  }
+  return true;
 }
 
 function drawableGrapheme(grapheme: string, covers: GlyphCoverage): string {

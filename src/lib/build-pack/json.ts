@@ -21,11 +21,9 @@ const buildPackStepSchema = z
       .openapi({ description: 'Order of the step, from 1 to 10.', example: 2 }),
     name: z.string().openapi({ description: 'Display name of the step.', example: 'Stakeholder Mapping' }),
     description: z.string().openapi({ description: 'One-line summary of what the step is for.' }),
-    status: z
-      .enum(['not_started', 'in_progress', 'complete'])
-      .openapi({
-        description: 'Where the step stands. A skipped step is `complete` with completion `user_skipped`.',
-      }),
+    status: z.enum(['not_started', 'in_progress', 'complete']).openapi({
+      description: 'Where the step stands. A skipped step is `complete` with completion `user_skipped`.',
+    }),
     completion: z.enum(['ai_confirmed', 'user_skipped']).nullable().openapi({
       description:
         'How a complete step was completed: confirmed by the AI facilitator or skipped by the user; null until complete.',
@@ -49,11 +47,9 @@ export const buildPackDocumentSchema = z
       .object({
         id: z.string().openapi({ description: 'Build pack id.' }),
         title: z.string().openapi({ description: 'Build pack title.' }),
-        format: z
-          .enum(['markdown', 'json', 'pdf'])
-          .openapi({
-            description: 'Format the pack was created for; this document is the same in every format.',
-          }),
+        format: z.enum(['markdown', 'json', 'pdf']).openapi({
+          description: 'Format the pack was created for; this document is the same in every format.',
+        }),
         createdAt: timestamp('When the build pack was created (ISO 8601, UTC).'),
         updatedAt: timestamp('When the build pack record was last changed (ISO 8601, UTC).'),
       })

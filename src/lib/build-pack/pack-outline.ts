@@ -61,6 +61,7 @@ function stepOutline(step: BuildPackStep): StepOutline {
     description: singleLine(step.description),
     mark,
     facts,
-    blocks: step.output && hasOutput ? outputBlocks(step.output) : [{ kind: 'note', text: noOutputNote(mark) }],
+    blocks:
+      step.output && hasOutput ? outputBlocks(step.output) : [{ kind: 'note', text: noOutputNote(mark) }],
   };
 }

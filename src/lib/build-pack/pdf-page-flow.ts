@@ -43,7 +43,7 @@ const BAR_WIDTH = 2;
 export class PdfPageFlow {
   private page: PDFPage;
   private y: number;
-  private pendingMarker: { text: string; x: number; style: TextStyle } | null = null;
+  private pendingMarkers: Array<{ text: string; x: number; style: TextStyle }> = [];
 
   constructor(
     private readonly document: PDFDocument,
@@ -92,13 +92,13 @@ export class PdfPageFlow {
     this.y -= gapBelow;
   }
 
-  /** A marker (list bullet) drawn at `indent` on the next line written. */
-  setMarker(text: string, indent: number, style: TextStyle): void {
-    this.pendingMarker = {
+  /** A marker (list bullet) drawn at `indent` on the next line written; nested lists stack theirs. */
+  addMarker(text: string, indent: number, style: TextStyle): void {
+    this.pendingMarkers.push({
       text: drawableText(text, style.typeface.covers),
       x: this.geometry.marginLeft + indent,
       style,
-    };
+    });
   }
 
   writeText(spans: readonly Span[], options: LineOptions): void {
@@ -119,7 +119,7 @@ export class PdfPageFlow {
       const lineWidth = runs.reduce((total, run) => total + measure(run.text, run.style), 0);
       const rightAligned = direction === 'rtl' && options.alignRightToLeft === true;
       let x = this.geometry.marginLeft + indent + (rightAligned ? width - lineWidth : 0);
-      this.drawMarker(baseline);
+      this.drawMarkers(baseline);
       if (options.bar) this.drawBar(indent - options.bar.offset, baseline, tallest, options.bar.color);
       for (const run of runs) {
         this.drawRun(run, x, baseline);
@@ -129,11 +129,11 @@ export class PdfPageFlow {
     }
   }
 
-  private drawMarker(baseline: number): void {
-    const marker = this.pendingMarker;
-    if (!marker) return;
-    this.drawRun({ text: marker.text, style: marker.style }, marker.x, baseline);
-    this.pendingMarker = null;
+  private drawMarkers(baseline: number): void {
+    for (const marker of this.pendingMarkers) {
+      this.drawRun({ text: marker.text, style: marker.style }, marker.x, baseline);
+    }
+    this.pendingMarkers = [];
   }
 
   private drawBar(indent: number, baseline: number, size: number, color: RGB): void {
@@ -174,6 +174,19 @@ export class PdfPageFlow {
   }
 }
 
+/** Widths per style and text: wrapping measures the same words over and over, and fontkit shaping is slow. */
+const widthCache = new WeakMap<TextStyle, Map<string, number>>();
+
 function measure(text: string, style: TextStyle): number {
-  return style.typeface.font.widthOfTextAtSize(text, style.size);
+  let widths = widthCache.get(style);
+  if (!widths) {
+    widths = new Map();
+    widthCache.set(style, widths);
+  }
+  let width = widths.get(text);
+  if (width === undefined) {
+    width = style.typeface.font.widthOfTextAtSize(text, style.size);
+    widths.set(text, width);
+  }
+  return width;
 }

@@ -124,7 +124,11 @@ class PackLayout {
   private step(step: StepOutline): void {
     const heading = this.styles.stepHeading;
     this.flow.space(18);
-    this.flow.keepTogether(leadingOf(heading) + 4 * leadingOf(this.styles.body));
+    this.flow.keepTogether(
+      leadingOf(heading) +
+        leadingOf(this.styles.description) +
+        (step.facts.length + 2) * leadingOf(this.styles.body),
+    );
     this.flow.rule(RULE, 10);
     this.flow.writeText([{ text: step.heading, style: heading }], { indent: 0, leading: leadingOf(heading) });
     if (step.description) {
@@ -166,25 +170,25 @@ class PackLayout {
         return;
       case 'paragraph':
         for (const line of block.lines) this.line(line, body, depth);
-        this.flow.space(5);
+        this.flow.space(this.gapAfter(depth));
         return;
       case 'note':
         this.line(block.text, this.styles.muted, depth);
-        this.flow.space(5);
+        this.flow.space(this.gapAfter(depth));
         return;
       case 'empty':
         this.line(EMPTY_MARK, body, depth);
-        this.flow.space(5);
+        this.flow.space(this.gapAfter(depth));
         return;
       case 'list':
         for (const item of block.items) {
-          this.flow.setMarker(BULLET, this.indent(depth), body);
+          this.flow.addMarker(BULLET, this.indent(depth), body);
           this.blocks(item, depth + 1);
         }
         return;
       case 'definitions':
         for (const item of block.items) {
-          this.flow.setMarker(BULLET, this.indent(depth), body);
+          this.flow.addMarker(BULLET, this.indent(depth), body);
           this.flow.writeText([{ text: item.label, style: this.styles.label }], {
             indent: this.indent(depth + 1),
             leading: leadingOf(body),
@@ -193,6 +197,11 @@ class PackLayout {
         }
         return;
     }
+  }
+
+  /** Inside lists, items sit closer together than top-level paragraphs. */
+  private gapAfter(depth: number): number {
+    return depth > 0 ? 2 : 5;
   }
 
   private line(text: string, style: TextStyle, depth: number): void {
@@ -213,6 +222,6 @@ class PackLayout {
         { indent: this.indent(depth), leading: leadingOf(this.styles.body) },
       );
     }
-    this.flow.space(5);
+    this.flow.space(this.gapAfter(depth));
   }
 }
