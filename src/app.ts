@@ -8,6 +8,8 @@ import { databaseMiddleware } from './middleware/database';
 import { handleError, handleNotFound } from './middleware/errors';
 import { requestLog } from './middleware/request-log';
 import { sessionMiddleware } from './middleware/session';
+import { buildPackRoutes } from './routes/build-packs';
+import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { meRoutes } from './routes/me';
 import { memberRoutes } from './routes/members';
@@ -69,6 +71,8 @@ export function createApp() {
     .route('/api', stepDefinitionRoutes)
     .route('/api', stepRoutes)
     .route('/api', sessionRoutes)
+    .route('/api', buildPackRoutes)
+    .route('/api', docsRoutes)
     .route('/api', openApiRoutes(app));
 
   app.notFound(handleNotFound);

@@ -26,13 +26,22 @@ function decodeBase64(base64: string): Uint8Array {
   return bytes;
 }
 
+/**
+ * DejaVu has Tifinagh glyphs, but shaping Tifinagh runs fontkit's Universal Shaping Engine, which
+ * throws in @pdf-lib/fontkit 1.1.1 (its state machine needs a regeneratorRuntime global). Treating
+ * the script as not covered turns it into placeholders instead.
+ */
+const UNSHAPEABLE = /\p{Script=Tifinagh}/u;
+
 function loadFontSource(base64: string): () => FontSource {
   let cached: FontSource | undefined;
   return () => {
     if (!cached) {
       const bytes = decodeBase64(base64);
       const font = fontkit.create(bytes);
-      cached = { bytes, covers: (codePoint) => font.hasGlyphForCodePoint(codePoint) };
+      const covers = (codePoint: number) =>
+        font.hasGlyphForCodePoint(codePoint) && !UNSHAPEABLE.test(String.fromCodePoint(codePoint));
+      cached = { bytes, covers };
     }
     return cached;
   };

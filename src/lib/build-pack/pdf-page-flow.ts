@@ -1,6 +1,6 @@
 import type { PDFDocument, PDFPage, RGB } from 'pdf-lib';
 import { baseDirection, visualOrder } from './bidi';
-import { drawableText } from './drawable-text';
+import { asciiOrPlaceholders, drawableText } from './drawable-text';
 import type { PdfTypeface } from './pdf-fonts';
 import { type StyledText, wrapStyledText } from './text-wrap';
 
@@ -109,13 +109,13 @@ export class PdfPageFlow {
     const direction = baseDirection(drawable.map((span) => span.text).join(''));
     const indent = Math.min(options.indent, this.columnWidth - MIN_COLUMN_WIDTH);
     const width = this.columnWidth - indent;
-    const lines = wrapStyledText(drawable, width, measure);
+    const lines = wrapStyledText(drawable, width, (text, style) => measure(shapeable({ text, style }).text, style));
     if (lines.length === 0) lines.push([]);
     for (const line of lines) {
       if (this.y - options.leading < this.geometry.marginBottom) this.newPage();
       const tallest = Math.max(0, ...line.map((span) => span.style.size));
       const baseline = this.y - tallest * BASELINE_RATIO;
-      const runs = visualOrder(line, direction);
+      const runs = visualOrder(line, direction).map(shapeable);
       const lineWidth = runs.reduce((total, run) => total + measure(run.text, run.style), 0);
       const rightAligned = direction === 'rtl' && options.alignRightToLeft === true;
       let x = this.geometry.marginLeft + indent + (rightAligned ? width - lineWidth : 0);
@@ -171,6 +171,19 @@ export class PdfPageFlow {
         color: style.color,
       });
     });
+  }
+}
+
+/**
+ * fontkit can throw while shaping (see UNSHAPEABLE in pdf-fonts.ts for the known case). A run it
+ * rejects is drawn with placeholders so one odd string never fails the whole document.
+ */
+function shapeable(run: Span): Span {
+  try {
+    measure(run.text, run.style);
+    return run;
+  } catch {
+    return { ...run, text: asciiOrPlaceholders(run.text) };
   }
 }
 

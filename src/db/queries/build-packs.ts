@@ -1,0 +1,124 @@
+import { sql } from 'drizzle-orm';
+import type { Database } from '../client';
+import type { BuildPackFormat, StepCompletion, StepStatus, WorkshopStatus } from '../schema';
+
+export type BuildPackRow = {
+  id: string;
+  workshop_id: string;
+  title: string;
+  format_type: BuildPackFormat;
+  created_at: string;
+  updated_at: string;
+};
+
+const packColumns = sql.raw('b.id, b.workshop_id, b.title, b.format_type, b.created_at, b.updated_at');
+
+interface Scope {
+  userId: string;
+  workshopId: string;
+}
+
+const access = (scope: Scope) => sql`access as (
+    select role from workshop_members where workshop_id = ${scope.workshopId} and clerk_user_id = ${scope.userId}
+  )`;
+
+export async function createBuildPack(
+  db: Database,
+  params: Scope & { packId: string; title: string | null; format: BuildPackFormat },
+): Promise<{ role: string | null; pack: BuildPackRow | null }> {
+  const { rows } = await db.execute<{ role: string | null; pack: BuildPackRow | null }>(sql`
+    with ${access(params)}, created as (
+      insert into build_packs (id, workshop_id, title, format_type)
+      select ${params.packId}, w.id, coalesce(${params.title}, w.title || ' — build pack'), ${params.format}
+      from workshops w
+      where w.id = ${params.workshopId} and exists (select 1 from access where role in ('owner', 'editor'))
+      returning id, workshop_id, title, format_type, created_at, updated_at
+    )
+    select (select role from access) as role, (select row_to_json(created) from created) as pack`);
+  return { role: rows[0]?.role ?? null, pack: rows[0]?.pack ?? null };
+}
+
+export async function listBuildPacks(db: Database, scope: Scope): Promise<BuildPackRow[] | undefined> {
+  const { rows } = await db.execute<{ member: boolean; packs: BuildPackRow[] | null }>(sql`
+    with ${access(scope)}
+    select exists (select 1 from access) as member,
+      (select json_agg(p order by p.created_at desc, p.id desc) from (
+         select ${packColumns} from build_packs b
+         where b.workshop_id = ${scope.workshopId} and exists (select 1 from access)
+       ) p) as packs`);
+  return rows[0]?.member ? (rows[0].packs ?? []) : undefined;
+}
+
+export async function findBuildPack(
+  db: Database,
+  scope: Scope & { packId: string },
+): Promise<BuildPackRow | undefined> {
+  const { rows } = await db.execute<BuildPackRow>(sql`
+    select ${packColumns} from build_packs b
+    join workshop_members m on m.workshop_id = b.workshop_id and m.clerk_user_id = ${scope.userId}
+    where b.id = ${scope.packId} and b.workshop_id = ${scope.workshopId}`);
+  return rows[0];
+}
+
+export async function deleteBuildPack(
+  db: Database,
+  scope: Scope & { packId: string },
+): Promise<{ role: string | null; exists: boolean; deleted: boolean }> {
+  const { rows } = await db.execute<{ role: string | null; exists: boolean; deleted: boolean }>(sql`
+    with ${access(scope)}, removed as (
+      delete from build_packs
+      where id = ${scope.packId} and workshop_id = ${scope.workshopId}
+        and exists (select 1 from access where role in ('owner', 'editor'))
+      returning id
+    )
+    select (select role from access) as role,
+      exists (select 1 from build_packs where id = ${scope.packId} and workshop_id = ${scope.workshopId}) as exists,
+      exists (select 1 from removed) as deleted`);
+  return { role: rows[0]?.role ?? null, exists: rows[0]?.exists ?? false, deleted: rows[0]?.deleted ?? false };
+}
+
+export type PackStepRow = {
+  id: string;
+  position: number;
+  name: string;
+  description: string;
+  status: StepStatus;
+  completion: StepCompletion | null;
+  startedAt: string | null;
+  completedAt: string | null;
+  updatedAt: string;
+  output: Record<string, unknown> | null;
+};
+
+export type PackContentRow = BuildPackRow & {
+  workshop: {
+    id: string;
+    title: string;
+    originalIdea: string;
+    status: WorkshopStatus;
+    createdAt: string;
+    updatedAt: string;
+  };
+  steps: PackStepRow[] | null;
+};
+
+/** Everything a build pack is rendered from, read now: the pack, its workshop and the current step outputs. */
+export async function findBuildPackSource(
+  db: Database,
+  scope: Scope & { packId: string },
+): Promise<PackContentRow | undefined> {
+  const { rows } = await db.execute<PackContentRow>(sql`
+    select ${packColumns},
+      json_build_object('id', w.id, 'title', w.title, 'originalIdea', w.original_idea, 'status', w.status,
+        'createdAt', w.created_at, 'updatedAt', w.updated_at) as workshop,
+      (select json_agg(json_build_object(
+          'id', d.id, 'position', d.position, 'name', d.name, 'description', d.description, 'status', ws.status,
+          'completion', ws.completion, 'startedAt', ws.started_at, 'completedAt', ws.completed_at,
+          'updatedAt', ws.updated_at, 'output', ws.output) order by d.position)
+       from workshop_steps ws join step_definitions d on d.id = ws.step_id where ws.workshop_id = w.id) as steps
+    from build_packs b
+    join workshops w on w.id = b.workshop_id
+    join workshop_members m on m.workshop_id = w.id and m.clerk_user_id = ${scope.userId}
+    where b.id = ${scope.packId} and b.workshop_id = ${scope.workshopId}`);
+  return rows[0];
+}

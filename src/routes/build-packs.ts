@@ -1,0 +1,216 @@
+import { createRoute, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import type { AppEnv } from '../app-env';
+import {
+  type BuildPackRow,
+  type PackContentRow,
+  createBuildPack,
+  deleteBuildPack,
+  findBuildPack,
+  findBuildPackSource,
+  listBuildPacks,
+} from '../db/queries/build-packs';
+import { ApiError, notFound } from '../lib/api-error';
+import { buildPackDocumentSchema, renderJson } from '../lib/build-pack/json';
+import { renderMarkdown } from '../lib/build-pack/markdown';
+import type { BuildPackSource } from '../lib/build-pack/source';
+import { attachment } from '../lib/content-disposition';
+import { createRouter } from '../lib/create-router';
+import { contentTag, matchesIfNoneMatch } from '../lib/etag';
+import { newId } from '../lib/ids';
+import { meets } from '../lib/roles';
+import { toIso } from '../lib/timestamps';
+import { requireAuth } from '../middleware/auth';
+import { AUTHENTICATED, WorkshopIdParams, problemResponses } from '../schemas/common';
+import { BuildPackListSchema, BuildPackParams, BuildPackSchema, CreateBuildPackSchema } from '../schemas/build-packs';
+
+const contentPath = (row: BuildPackRow) => `/api/workshops/${row.workshop_id}/build-packs/${row.id}/content`;
+
+const toBuildPack = (row: BuildPackRow) => ({
+  id: row.id,
+  workshopId: row.workshop_id,
+  title: row.title,
+  format: row.format_type,
+  contentUrl: contentPath(row),
+  createdAt: toIso(row.created_at),
+  updatedAt: toIso(row.updated_at),
+});
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+const createPackRoute = createRoute({
+  method: 'post',
+  path: '/workshops/{workshopId}/build-packs',
+  tags: ['build packs'],
+  summary: 'Create a build pack (Markdown, JSON or PDF); its content is always rendered from the current outputs',
+  security: AUTHENTICATED,
+  middleware: [requireAuth] as const,
+  request: {
+    params: WorkshopIdParams,
+    body: { required: true, content: { 'application/json': { schema: CreateBuildPackSchema } } },
+  },
+  responses: {
+    201: json(BuildPackSchema, 'Created; `Location` names it, `contentUrl` renders it'),
+    ...problemResponses(400, 401, 403, 404, 413),
+  },
+});
+
+const listRoute = createRoute({
+  method: 'get',
+  path: '/workshops/{workshopId}/build-packs',
+  tags: ['build packs'],
+  summary: "The workshop's build packs, newest first",
+  security: AUTHENTICATED,
+  middleware: [requireAuth] as const,
+  request: { params: WorkshopIdParams },
+  responses: { 200: json(BuildPackListSchema, 'Build packs'), ...problemResponses(401, 404) },
+});
+
+const getRoute = createRoute({
+  method: 'get',
+  path: '/workshops/{workshopId}/build-packs/{packId}',
+  tags: ['build packs'],
+  summary: "A build pack's metadata",
+  security: AUTHENTICATED,
+  middleware: [requireAuth] as const,
+  request: { params: BuildPackParams },
+  responses: { 200: json(BuildPackSchema, 'The build pack'), ...problemResponses(401, 404) },
+});
+
+const contentRoute = createRoute({
+  method: 'get',
+  path: '/workshops/{workshopId}/build-packs/{packId}/content',
+  tags: ['build packs'],
+  summary: 'The build pack, rendered now from the current step outputs',
+  description:
+    'text/markdown, application/json (the versioned BuildPackDocument) or application/pdf, as an attachment. ' +
+    'The ETag changes exactly when the pack, the workshop or a step changes.',
+  security: AUTHENTICATED,
+  middleware: [requireAuth] as const,
+  request: { params: BuildPackParams },
+  responses: {
+    200: {
+      description: 'The rendered pack',
+      content: {
+        'text/markdown': { schema: z.string() },
+        'application/json': { schema: buildPackDocumentSchema },
+        'application/pdf': { schema: z.string().openapi({ format: 'binary' }) },
+      },
+    },
+    304: { description: 'Unchanged since the `If-None-Match` version' },
+    ...problemResponses(401, 404),
+  },
+});
+
+const deleteRoute = createRoute({
+  method: 'delete',
+  path: '/workshops/{workshopId}/build-packs/{packId}',
+  tags: ['build packs'],
+  summary: 'Delete a build pack',
+  security: AUTHENTICATED,
+  middleware: [requireAuth] as const,
+  request: { params: BuildPackParams },
+  responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 403, 404) },
+});
+
+function toSource(row: PackContentRow): BuildPackSource {
+  const date = (value: string) => new Date(value);
+  const maybeDate = (value: string | null) => (value === null ? null : new Date(value));
+  return {
+    pack: {
+      id: row.id,
+      title: row.title,
+      format: row.format_type,
+      createdAt: date(row.created_at),
+      updatedAt: date(row.updated_at),
+    },
+    workshop: {
+      ...row.workshop,
+      createdAt: date(row.workshop.createdAt),
+      updatedAt: date(row.workshop.updatedAt),
+    },
+    steps: (row.steps ?? []).map((step) => ({
+      ...step,
+      startedAt: maybeDate(step.startedAt),
+      completedAt: maybeDate(step.completedAt),
+      updatedAt: date(step.updatedAt),
+    })),
+  };
+}
+
+const FORMATS = {
+  markdown: { contentType: 'text/markdown; charset=utf-8', extension: 'md' },
+  json: { contentType: 'application/json; charset=utf-8', extension: 'json' },
+  pdf: { contentType: 'application/pdf', extension: 'pdf' },
+} as const;
+
+/** The PDF renderer and its fonts load only when a PDF is asked for, keeping them off every other path. */
+async function render(source: BuildPackSource): Promise<string | Uint8Array> {
+  switch (source.pack.format) {
+    case 'markdown':
+      return renderMarkdown(source);
+    case 'json':
+      return JSON.stringify(renderJson(source), null, 2);
+    case 'pdf': {
+      const { renderPdf } = await import('../lib/build-pack/pdf');
+      return renderPdf(source);
+    }
+  }
+}
+
+async function respondWithContent(c: Context<AppEnv>, row: PackContentRow) {
+  const source = toSource(row);
+  // Renderers are pure, so the tag of their input is the tag of their output, known before rendering.
+  const etag = contentTag('bpc', [JSON.stringify(row)]);
+  const format = FORMATS[source.pack.format];
+  c.header('ETag', etag);
+  c.header('Cache-Control', 'private, no-cache');
+  if (matchesIfNoneMatch(c.req.header('If-None-Match'), etag)) return c.body(null, 304);
+  const body = await render(source);
+  c.header('Content-Type', format.contentType);
+  c.header('Content-Disposition', attachment(source.pack.title, format.extension));
+  return c.body(typeof body === 'string' ? body : body.slice().buffer, 200);
+}
+
+export const buildPackRoutes = createRouter()
+  .openapi(createPackRoute, async (c) => {
+    const body = c.req.valid('json');
+    const result = await createBuildPack(c.get('db'), {
+      userId: c.get('caller').userId,
+      workshopId: c.req.valid('param').workshopId,
+      packId: newId('buildPack'),
+      title: body.title ?? null,
+      format: body.format,
+    });
+    if (!result.role) throw notFound('workshop');
+    if (!meets(result.role, 'editor') || !result.pack) {
+      throw new ApiError('forbidden', 'Creating build packs needs the editor role.');
+    }
+    const pack = toBuildPack(result.pack);
+    c.header('Location', `/api/workshops/${pack.workshopId}/build-packs/${pack.id}`);
+    return c.json(pack, 201);
+  })
+  .openapi(listRoute, async (c) => {
+    const packs = await listBuildPacks(c.get('db'), { userId: c.get('caller').userId, ...c.req.valid('param') });
+    if (!packs) throw notFound('workshop');
+    return c.json({ items: packs.map(toBuildPack) }, 200);
+  })
+  .openapi(getRoute, async (c) => {
+    const pack = await findBuildPack(c.get('db'), { userId: c.get('caller').userId, ...c.req.valid('param') });
+    if (!pack) throw notFound('build pack');
+    return c.json(toBuildPack(pack), 200);
+  })
+  .openapi(contentRoute, async (c) => {
+    const row = await findBuildPackSource(c.get('db'), { userId: c.get('caller').userId, ...c.req.valid('param') });
+    if (!row) throw notFound('build pack');
+    return respondWithContent(c, row);
+  })
+  .openapi(deleteRoute, async (c) => {
+    const result = await deleteBuildPack(c.get('db'), { userId: c.get('caller').userId, ...c.req.valid('param') });
+    if (!result.role || !result.exists) throw notFound('build pack');
+    if (!result.deleted) throw new ApiError('forbidden', 'Deleting build packs needs the editor role.');
+    return c.body(null, 204);
+  });
