@@ -20,7 +20,14 @@ import { stepDefinitionRoutes } from './routes/step-definitions';
 import { stepRoutes } from './routes/steps';
 import { workshopRoutes } from './routes/workshops';
 
-export const EXPOSED_HEADERS = ['X-Request-Id', 'X-Session-Id', 'ETag', 'Location', 'Retry-After'];
+export const EXPOSED_HEADERS = [
+  'X-Request-Id',
+  'X-Session-Id',
+  'ETag',
+  'Location',
+  'Retry-After',
+  'Idempotent-Replayed',
+];
 export const ALLOWED_HEADERS = [
   'Authorization',
   'Content-Type',

@@ -1,5 +1,6 @@
 import { neon, neonConfig } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-http';
+import { RETRIES_OPTION, resilientFetch } from './resilient-fetch';
 
 export interface DatabaseConfig {
   DATABASE_URL: string;
@@ -10,6 +11,8 @@ export interface DatabaseConfig {
 export interface DatabaseOptions {
   /** Every database request made through this instance is aborted after this many milliseconds. */
   timeoutMs?: number;
+  /** How often a failed round trip may be retried: only for requests that are safe to repeat. */
+  retries?: number;
 }
 
 /**
@@ -18,9 +21,10 @@ export interface DatabaseOptions {
  */
 export function createDb(config: DatabaseConfig, options: DatabaseOptions = {}) {
   if (config.NEON_SQL_ENDPOINT) neonConfig.fetchEndpoint = config.NEON_SQL_ENDPOINT;
-  const fetchOptions = options.timeoutMs ? { signal: AbortSignal.timeout(options.timeoutMs) } : undefined;
-  const client = neon(config.DATABASE_URL, fetchOptions ? { fetchOptions } : {});
-  return drizzle({ client });
+  neonConfig.fetchFunction = resilientFetch;
+  const fetchOptions: Record<string, unknown> = { [RETRIES_OPTION]: options.retries ?? 0 };
+  if (options.timeoutMs) fetchOptions.signal = AbortSignal.timeout(options.timeoutMs);
+  return drizzle({ client: neon(config.DATABASE_URL, { fetchOptions }) });
 }
 
 export type Database = ReturnType<typeof createDb>;

@@ -1,5 +1,15 @@
 import { relations, sql } from 'drizzle-orm';
-import { check, index, integer, jsonb, pgTable, text, timestamp, unique } from 'drizzle-orm/pg-core';
+import {
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  unique,
+} from 'drizzle-orm/pg-core';
 
 export const WORKSHOP_STATUSES = ['draft', 'active', 'paused', 'completed'] as const;
 export const VISIBILITIES = ['private', 'shared'] as const;
@@ -144,6 +154,28 @@ export const buildPacks = pgTable(
   ],
 );
 
+/**
+ * Remembers creates made with an Idempotency-Key for 24 hours, so a client that lost the response can
+ * retry without creating twice. Written in the same round trip as the create it guards.
+ */
+export const idempotencyKeys = pgTable(
+  'idempotency_keys',
+  {
+    clerkUserId: text('clerk_user_id').notNull(),
+    key: text('key').notNull(),
+    requestHash: text('request_hash').notNull(),
+    responseStatus: integer('response_status').notNull(),
+    resourceId: text('resource_id'),
+    responseDetail: jsonb('response_detail').$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+    expiresAt: timestamptz('expires_at').notNull(),
+  },
+  (table) => [
+    primaryKey({ name: 'idempotency_keys_pkey', columns: [table.clerkUserId, table.key] }),
+    index('idempotency_keys_expires_idx').on(table.expiresAt),
+  ],
+);
+
 export const workshopsRelations = relations(workshops, ({ many }) => ({
   members: many(workshopMembers),
   steps: many(workshopSteps),
@@ -183,4 +215,5 @@ export type NewWorkshopStep = typeof workshopSteps.$inferInsert;
 export type Session = typeof sessions.$inferSelect;
 export type NewSession = typeof sessions.$inferInsert;
 export type BuildPack = typeof buildPacks.$inferSelect;
+export type IdempotencyKey = typeof idempotencyKeys.$inferSelect;
 export type NewBuildPack = typeof buildPacks.$inferInsert;

@@ -3,12 +3,13 @@ import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import {
   type BuildPackRow,
-  type PackContentRow,
+  type CreatePackResult,
   createBuildPack,
   deleteBuildPack,
   findBuildPack,
   findBuildPackSource,
   listBuildPacks,
+  type PackContentRow,
 } from '../db/queries/build-packs';
 import { ApiError, notFound } from '../lib/api-error';
 import { buildPackDocumentSchema, renderJson } from '../lib/build-pack/json';
@@ -17,12 +18,23 @@ import type { BuildPackSource } from '../lib/build-pack/source';
 import { attachment } from '../lib/content-disposition';
 import { createRouter } from '../lib/create-router';
 import { contentTag, matchesIfNoneMatch } from '../lib/etag';
+import {
+  IDEMPOTENCY_HEADER,
+  type IdempotencyRequest,
+  idempotencyKeyReused,
+  readIdempotency,
+} from '../lib/idempotency';
 import { newId } from '../lib/ids';
 import { meets } from '../lib/roles';
 import { toIso } from '../lib/timestamps';
 import { requireAuth } from '../middleware/auth';
-import { AUTHENTICATED, WorkshopIdParams, problemResponses } from '../schemas/common';
-import { BuildPackListSchema, BuildPackParams, BuildPackSchema, CreateBuildPackSchema } from '../schemas/build-packs';
+import {
+  BuildPackListSchema,
+  BuildPackParams,
+  BuildPackSchema,
+  CreateBuildPackSchema,
+} from '../schemas/build-packs';
+import { AUTHENTICATED, problemResponses, WorkshopIdParams } from '../schemas/common';
 
 const contentPath = (row: BuildPackRow) => `/api/workshops/${row.workshop_id}/build-packs/${row.id}/content`;
 
@@ -45,7 +57,8 @@ const createPackRoute = createRoute({
   method: 'post',
   path: '/workshops/{workshopId}/build-packs',
   tags: ['build packs'],
-  summary: 'Create a build pack (Markdown, JSON or PDF); its content is always rendered from the current outputs',
+  summary:
+    'Create a build pack (Markdown, JSON or PDF); its content is always rendered from the current outputs',
   security: AUTHENTICATED,
   middleware: [requireAuth] as const,
   request: {
@@ -116,6 +129,18 @@ const deleteRoute = createRoute({
   responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 403, 404) },
 });
 
+function replayedPack(
+  c: Context<AppEnv>,
+  replay: NonNullable<CreatePackResult['replay']>,
+  idempotency: IdempotencyRequest | undefined,
+): BuildPackRow {
+  if (replay.record.request_hash !== idempotency?.requestHash) throw idempotencyKeyReused();
+  c.header('Idempotent-Replayed', 'true');
+  if (!replay.pack)
+    throw new ApiError('not_found', 'The build pack created with this Idempotency-Key is gone.');
+  return replay.pack;
+}
+
 function toSource(row: PackContentRow): BuildPackSource {
   const date = (value: string) => new Date(value);
   const maybeDate = (value: string | null) => (value === null ? null : new Date(value));
@@ -178,38 +203,58 @@ async function respondWithContent(c: Context<AppEnv>, row: PackContentRow) {
 export const buildPackRoutes = createRouter()
   .openapi(createPackRoute, async (c) => {
     const body = c.req.valid('json');
+    const { workshopId } = c.req.valid('param');
+    const idempotency = await readIdempotency(
+      c.req.header(IDEMPOTENCY_HEADER),
+      `create-build-pack:${workshopId}`,
+      body,
+    );
     const result = await createBuildPack(c.get('db'), {
       userId: c.get('caller').userId,
-      workshopId: c.req.valid('param').workshopId,
+      workshopId,
       packId: newId('buildPack'),
       title: body.title ?? null,
       format: body.format,
+      idempotency,
     });
     if (!result.role) throw notFound('workshop');
-    if (!meets(result.role, 'editor') || !result.pack) {
+    if (!meets(result.role, 'editor'))
       throw new ApiError('forbidden', 'Creating build packs needs the editor role.');
-    }
-    const pack = toBuildPack(result.pack);
+    const created = result.replay ? replayedPack(c, result.replay, idempotency) : result.pack;
+    if (!created) throw new ApiError('internal_error', 'The build pack was not created.');
+    const pack = toBuildPack(created);
     c.header('Location', `/api/workshops/${pack.workshopId}/build-packs/${pack.id}`);
     return c.json(pack, 201);
   })
   .openapi(listRoute, async (c) => {
-    const packs = await listBuildPacks(c.get('db'), { userId: c.get('caller').userId, ...c.req.valid('param') });
+    const packs = await listBuildPacks(c.get('db'), {
+      userId: c.get('caller').userId,
+      ...c.req.valid('param'),
+    });
     if (!packs) throw notFound('workshop');
     return c.json({ items: packs.map(toBuildPack) }, 200);
   })
   .openapi(getRoute, async (c) => {
-    const pack = await findBuildPack(c.get('db'), { userId: c.get('caller').userId, ...c.req.valid('param') });
+    const pack = await findBuildPack(c.get('db'), {
+      userId: c.get('caller').userId,
+      ...c.req.valid('param'),
+    });
     if (!pack) throw notFound('build pack');
     return c.json(toBuildPack(pack), 200);
   })
   .openapi(contentRoute, async (c) => {
-    const row = await findBuildPackSource(c.get('db'), { userId: c.get('caller').userId, ...c.req.valid('param') });
+    const row = await findBuildPackSource(c.get('db'), {
+      userId: c.get('caller').userId,
+      ...c.req.valid('param'),
+    });
     if (!row) throw notFound('build pack');
     return respondWithContent(c, row);
   })
   .openapi(deleteRoute, async (c) => {
-    const result = await deleteBuildPack(c.get('db'), { userId: c.get('caller').userId, ...c.req.valid('param') });
+    const result = await deleteBuildPack(c.get('db'), {
+      userId: c.get('caller').userId,
+      ...c.req.valid('param'),
+    });
     if (!result.role || !result.exists) throw notFound('build pack');
     if (!result.deleted) throw new ApiError('forbidden', 'Deleting build packs needs the editor role.');
     return c.body(null, 204);

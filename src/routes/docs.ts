@@ -7,15 +7,16 @@ export const SCALAR_SCRIPT_PATH = '/assets/scalar/standalone.js';
 
 /**
  * Scalar's options for a page that must work without internet: no web fonts from Scalar's font host, no
- * telemetry, no AI agent, no toolbar linking out to Scalar's services.
+ * telemetry, no AI agent, no developer toolbar linking out to Scalar's services. The API is small enough
+ * to show every tag expanded.
  */
 const SCALAR_CONFIGURATION = {
   withDefaultFonts: false,
   telemetry: false,
   agent: { disabled: true },
-  showToolbar: 'never',
   showDeveloperTools: 'never',
   documentDownloadType: 'json',
+  defaultOpenAllTags: true,
 } as const;
 
 /**

@@ -2,7 +2,7 @@ import { createRoute, type z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import { toWorkshopView } from '../db/queries/workshop-view';
-import type { StepSummaryRow, WorkshopDetailRow } from '../db/queries/workshops';
+import type { CreateResult, StepSummaryRow, WorkshopDetailRow } from '../db/queries/workshops';
 import {
   createWorkshop,
   deleteWorkshop,
@@ -16,6 +16,12 @@ import { ApiError, notFound } from '../lib/api-error';
 import { createRouter } from '../lib/create-router';
 import { decodeCursor, encodeCursor } from '../lib/cursor';
 import { matchesIfNoneMatch, parseIfMatch, versionTag } from '../lib/etag';
+import {
+  IDEMPOTENCY_HEADER,
+  type IdempotencyRequest,
+  idempotencyKeyReused,
+  readIdempotency,
+} from '../lib/idempotency';
 import { newId } from '../lib/ids';
 import { meets } from '../lib/roles';
 import { toIso, toIsoOrNull } from '../lib/timestamps';
@@ -113,6 +119,33 @@ const deleteRoute = createRoute({
   },
 });
 
+function capReached(plan: string, detail: { cap?: unknown; count?: unknown }) {
+  const { cap, count } = detail;
+  return new ApiError(
+    'workshop_cap_reached',
+    `The ${plan} plan allows ${cap} workshop(s); you have ${count}.`,
+    {
+      extensions: { cap, plan, count },
+    },
+  );
+}
+
+/** A retry with the same key and body answers as the first request did, without writing again. */
+function replayedWorkshop(
+  c: Context<AppEnv>,
+  result: Extract<CreateResult, { outcome: 'replayed' }>,
+  idempotency: IdempotencyRequest | undefined,
+): WorkshopDetailRow {
+  if (result.record.request_hash !== idempotency?.requestHash) throw idempotencyKeyReused();
+  c.header('Idempotent-Replayed', 'true');
+  if (result.record.response_status !== 201) {
+    throw capReached(c.get('caller').plan, result.record.response_detail ?? {});
+  }
+  if (!result.workshop)
+    throw new ApiError('not_found', 'The workshop created with this Idempotency-Key is gone.');
+  return result.workshop;
+}
+
 function detailBody(row: WorkshopDetailRow) {
   let everyEarlierComplete = true;
   const steps = row.steps.map((step: StepSummaryRow) => {
@@ -164,26 +197,25 @@ export const workshopRoutes = createRouter()
     const caller = c.get('caller');
     const body = c.req.valid('json');
     const cap = c.get('config').WORKSHOP_CAPS[caller.plan] ?? 0;
+    const idempotency = await readIdempotency(c.req.header(IDEMPOTENCY_HEADER), 'create-workshop', body);
     const result = await createWorkshop(c.get('db'), {
       workshopId: newId('workshop'),
       memberId: newId('member'),
       stepIds: Array.from({ length: STEP_COUNT }, () => newId('workshopStep')),
       userId: caller.userId,
+      plan: caller.plan,
       cap,
       title: body.title ?? titleFromIdea(body.originalIdea),
       originalIdea: body.originalIdea,
       templateId: body.templateId ?? null,
       orgId: body.orgId ?? null,
+      idempotency,
     });
-    if (!result.created) {
-      throw new ApiError(
-        'workshop_cap_reached',
-        `The ${caller.plan} plan allows ${cap} workshop(s); you have ${result.owned}.`,
-        { extensions: { cap, plan: caller.plan, count: result.owned } },
-      );
-    }
-    c.header('Location', `/api/workshops/${result.workshop.id}`);
-    return c.json(withVersion(c, result.workshop), 201);
+    if (result.outcome === 'cap_reached') throw capReached(caller.plan, { cap, count: result.owned });
+    const workshop =
+      result.outcome === 'created' ? result.workshop : replayedWorkshop(c, result, idempotency);
+    c.header('Location', `/api/workshops/${workshop.id}`);
+    return c.json(withVersion(c, workshop), 201);
   })
   .openapi(getRoute, async (c) => {
     const { workshopId } = c.req.valid('param');

@@ -104,6 +104,7 @@ describe('drizzle migrations on an empty database', () => {
     );
     expect(tables.rows.map((row) => row.table_name)).toEqual([
       'build_packs',
+      'idempotency_keys',
       'sessions',
       'step_definitions',
       'workshop_members',

@@ -52,6 +52,8 @@ const NULLABLE = new Set([
   'sessions.ended_at',
 ]);
 
+/** Not part of the data model of api.md: they remember Idempotency-Key requests for 24 hours. */
+const INFRASTRUCTURE_TABLES: readonly string[] = ['idempotency_keys'];
 const CHILD_TABLES = ['workshop_members', 'workshop_steps', 'sessions', 'build_packs'] as const;
 const TABLES_WITH_UPDATED_AT = ['workshops', 'step_definitions', 'workshop_steps', 'build_packs'] as const;
 
@@ -129,12 +131,14 @@ async function childCounts(workshopId: string): Promise<Record<string, number>> 
 }
 
 describe('the tables', () => {
-  it('are exactly the six of api.md in schema public', async () => {
+  it('are exactly the six of api.md, plus the idempotency keys of creates, in schema public', async () => {
     const result = await database.sql.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables
         WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`,
     );
-    expect(result.rows.map((row) => row.table_name)).toEqual(Object.keys(TABLE_COLUMNS).sort());
+    expect(result.rows.map((row) => row.table_name)).toEqual(
+      [...Object.keys(TABLE_COLUMNS), ...INFRASTRUCTURE_TABLES].sort(),
+    );
   });
 
   it('have the columns of api.md, nullable only where api.md allows a null', async () => {
@@ -167,7 +171,9 @@ describe('the tables', () => {
     expect(type('workshop_steps', 'output')).toBe('jsonb');
     expect(type('step_definitions', 'position')).toBe('integer');
 
-    const timestamps = result.rows.filter((row) => row.data_type.startsWith('timestamp'));
+    const timestamps = result.rows.filter(
+      (row) => row.data_type.startsWith('timestamp') && !INFRASTRUCTURE_TABLES.includes(row.table_name),
+    );
     const timestampColumns = timestamps.map((row) => `${row.table_name}.${row.column_name}`).sort();
     expect(timestampColumns).toEqual(
       Object.entries(TABLE_COLUMNS)
@@ -451,6 +457,7 @@ describe('the indexes', () => {
     expect(others.sort()).toEqual(
       [
         'build_packs_workshop_idx',
+        'idempotency_keys_expires_idx',
         'sessions_workshop_started_idx',
         'step_definitions_position_unique',
         'workshop_members_user_idx',

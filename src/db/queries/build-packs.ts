@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
+import type { IdempotencyRequest } from '../../lib/idempotency';
 import type { Database } from '../client';
 import type { BuildPackFormat, StepCompletion, StepStatus, WorkshopStatus } from '../schema';
+import { type IdempotencyRecord, idempotencyStatements } from './idempotency';
 
 export type BuildPackRow = {
   id: string;
@@ -22,20 +24,49 @@ const access = (scope: Scope) => sql`access as (
     select role from workshop_members where workshop_id = ${scope.workshopId} and clerk_user_id = ${scope.userId}
   )`;
 
+export type CreatePackResult = {
+  role: string | null;
+  pack: BuildPackRow | null;
+  /** Set when the Idempotency-Key was seen before: the first request's record and its pack. */
+  replay?: { record: IdempotencyRecord; pack: BuildPackRow | null };
+};
+
 export async function createBuildPack(
   db: Database,
-  params: Scope & { packId: string; title: string | null; format: BuildPackFormat },
-): Promise<{ role: string | null; pack: BuildPackRow | null }> {
-  const { rows } = await db.execute<{ role: string | null; pack: BuildPackRow | null }>(sql`
-    with ${access(params)}, created as (
-      insert into build_packs (id, workshop_id, title, format_type)
-      select ${params.packId}, w.id, coalesce(${params.title}, w.title || ' — build pack'), ${params.format}
-      from workshops w
-      where w.id = ${params.workshopId} and exists (select 1 from access where role in ('owner', 'editor'))
-      returning id, workshop_id, title, format_type, created_at, updated_at
-    )
-    select (select role from access) as role, (select row_to_json(created) from created) as pack`);
-  return { role: rows[0]?.role ?? null, pack: rows[0]?.pack ?? null };
+  params: Scope & {
+    packId: string;
+    title: string | null;
+    format: BuildPackFormat;
+    idempotency?: IdempotencyRequest | undefined;
+  },
+): Promise<CreatePackResult> {
+  const idempotency = idempotencyStatements(params.userId, params.idempotency);
+  const created = sql`exists (select 1 from build_packs where id = ${params.packId})`;
+  const [, creation, remembered, recalled, original] = await db.batch([
+    db.execute(params.idempotency ? idempotency.lock : sql`select 1`),
+    db.execute<{ role: string | null; pack: BuildPackRow | null }>(sql`
+      with ${access(params)}, created as (
+        insert into build_packs (id, workshop_id, title, format_type)
+        select ${params.packId}, w.id, coalesce(${params.title}, w.title || ' — build pack'), ${params.format}
+        from workshops w
+        where w.id = ${params.workshopId} and exists (select 1 from access where role in ('owner', 'editor'))
+          and ${idempotency.isFirst}
+        returning id, workshop_id, title, format_type, created_at, updated_at
+      )
+      select (select role from access) as role, (select row_to_json(created) from created) as pack`),
+    db.execute(sql`${idempotency.remember(sql`201`, sql`${params.packId}::text`, sql`null`)} and ${created}
+      returning resource_id`),
+    db.execute<IdempotencyRecord>(idempotency.recall),
+    db.execute<BuildPackRow>(sql`select ${packColumns} from build_packs b
+      where b.id = (${idempotency.recallResourceId}) and b.workshop_id = ${params.workshopId}`),
+  ]);
+  const role = creation.rows[0]?.role ?? null;
+  const pack = creation.rows[0]?.pack ?? null;
+  const record = recalled.rows[0];
+  if (!pack && record && remembered.rows.length === 0) {
+    return { role, pack: null, replay: { record, pack: original.rows[0] ?? null } };
+  }
+  return { role, pack };
 }
 
 export async function listBuildPacks(db: Database, scope: Scope): Promise<BuildPackRow[] | undefined> {
@@ -74,7 +105,11 @@ export async function deleteBuildPack(
     select (select role from access) as role,
       exists (select 1 from build_packs where id = ${scope.packId} and workshop_id = ${scope.workshopId}) as exists,
       exists (select 1 from removed) as deleted`);
-  return { role: rows[0]?.role ?? null, exists: rows[0]?.exists ?? false, deleted: rows[0]?.deleted ?? false };
+  return {
+    role: rows[0]?.role ?? null,
+    exists: rows[0]?.exists ?? false,
+    deleted: rows[0]?.deleted ?? false,
+  };
 }
 
 export type PackStepRow = {

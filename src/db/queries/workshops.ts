@@ -1,7 +1,9 @@
 import { type SQL, sql } from 'drizzle-orm';
+import type { IdempotencyRequest } from '../../lib/idempotency';
 import type { Database } from '../client';
 import type { WorkshopStatus } from '../schema';
 import { STEP_DEFINITIONS } from '../step-definitions';
+import { type IdempotencyRecord, idempotencyStatements } from './idempotency';
 import { progressLateral, type WorkshopRow, workshopColumns } from './workshop-view';
 
 export type StepSummaryRow = {
@@ -26,7 +28,7 @@ const stepSummaries = sql.raw(`(
     where ws.workshop_id = w.id
   ) as steps`);
 
-function detailQuery(userId: string, workshopId: string): SQL {
+function detailQuery(userId: string, workshopId: string | SQL): SQL {
   return sql`select ${workshopColumns}, m.role, ${stepSummaries}
     from workshops w
     join workshop_members m on m.workshop_id = w.id and m.clerk_user_id = ${userId}
@@ -82,9 +84,14 @@ export interface CreateParams {
   originalIdea: string;
   templateId: string | null;
   orgId: string | null;
+  plan: string;
+  idempotency?: IdempotencyRequest | undefined;
 }
 
-export type CreateResult = { created: true; workshop: WorkshopDetailRow } | { created: false; owned: number };
+export type CreateResult =
+  | { outcome: 'created'; workshop: WorkshopDetailRow }
+  | { outcome: 'cap_reached'; owned: number }
+  | { outcome: 'replayed'; record: IdempotencyRecord; workshop: WorkshopDetailRow | undefined };
 
 /**
  * One batch, so one round trip and one transaction: the per-user advisory lock comes first, so under READ
@@ -92,27 +99,42 @@ export type CreateResult = { created: true; workshop: WorkshopDetailRow } | { cr
  */
 export async function createWorkshop(db: Database, params: CreateParams): Promise<CreateResult> {
   const { workshopId, userId } = params;
+  const idempotency = idempotencyStatements(userId, params.idempotency);
   const exists = sql`exists (select 1 from workshops where id = ${workshopId})`;
+  const owned = sql`(select count(*)::int from workshops where clerk_user_id = ${userId})`;
   const stepRows = sql.join(
     STEP_DEFINITIONS.map((definition, index) => sql`(${params.stepIds[index]}, ${definition.id})`),
     sql`, `,
   );
-  const [, , , , detail, owned] = await db.batch([
+  const [, , , , , detail, count, remembered, recalled, original] = await db.batch([
+    db.execute(params.idempotency ? idempotency.lock : sql`select 1`),
     db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`workshop-cap:${userId}`}, 0))`),
     db.execute(sql`insert into workshops (id, title, original_idea, clerk_user_id, template_id, org_id)
       select ${workshopId}, ${params.title}, ${params.originalIdea}, ${userId}, ${params.templateId}, ${params.orgId}
-      where (select count(*) from workshops where clerk_user_id = ${userId}) < ${params.cap}`),
+      where ${owned} < ${params.cap} and ${idempotency.isFirst}`),
     db.execute(sql`insert into workshop_members (id, workshop_id, clerk_user_id, role)
       select ${params.memberId}, ${workshopId}, ${userId}, 'owner' where ${exists}`),
     db.execute(sql`insert into workshop_steps (id, workshop_id, step_id)
       select v.id, ${workshopId}, v.step_id from (values ${stepRows}) as v(id, step_id) where ${exists}`),
     db.execute<WorkshopDetailRow>(detailQuery(userId, workshopId)),
-    db.execute<{ count: number }>(
-      sql`select count(*)::int as count from workshops where clerk_user_id = ${userId}`,
+    db.execute<{ count: number }>(sql`select ${owned} as count`),
+    db.execute<{ resource_id: string | null }>(
+      sql`${idempotency.remember(
+        sql`case when ${exists} then 201 else 403 end`,
+        sql`case when ${exists} then ${workshopId} end`,
+        sql`case when ${exists} then null
+          else jsonb_build_object('cap', ${params.cap}::int, 'plan', ${params.plan}::text, 'count', ${owned}) end`,
+      )} returning resource_id`,
     ),
+    db.execute<IdempotencyRecord>(idempotency.recall),
+    db.execute<WorkshopDetailRow>(detailQuery(userId, sql`(${idempotency.recallResourceId})`)),
   ]);
   const workshop = detail.rows[0];
-  return workshop ? { created: true, workshop } : { created: false, owned: owned.rows[0]?.count ?? 0 };
+  if (workshop) return { outcome: 'created', workshop };
+  const record = recalled.rows[0];
+  if (record && remembered.rows.length === 0)
+    return { outcome: 'replayed', record, workshop: original.rows[0] };
+  return { outcome: 'cap_reached', owned: count.rows[0]?.count ?? 0 };
 }
 
 export interface UpdateParams {

@@ -2,8 +2,8 @@
  * A deliberately small subset of the Unicode Bidirectional Algorithm (UAX #9): enough for Hebrew
  * and Arabic words and numbers mixed with left-to-right text on one line. It resolves levels for
  * strong letters, digits and neutrals (rules W1, W2/W7 in spirit, N1, N2, I1, I2) and reorders runs
- * (L2). Explicit embeddings, isolates and mirroring are not handled; such text still renders, only
- * perhaps in a less natural order.
+ * (L2), and mirrors common brackets in right-to-left runs (L4). Explicit embeddings and isolates are
+ * not handled; such text still renders, only perhaps in a less natural order.
  */
 export type Direction = 'ltr' | 'rtl';
 
@@ -21,6 +21,21 @@ const NEUTRAL_SCRIPT = /[\p{Script=Common}\p{Script=Inherited}\p{Script=Unknown}
 const LETTER = /\p{L}/u;
 const DIGIT = /\p{Nd}/u;
 const MARK = /\p{M}/u;
+const MIRRORED: Record<string, string> = {
+  '(': ')',
+  ')': '(',
+  '[': ']',
+  ']': '[',
+  '{': '}',
+  '}': '{',
+  '<': '>',
+  '>': '<',
+  '«': '»',
+  '»': '«',
+  '‹': '›',
+  '›': '‹',
+};
+const MIRRORABLE = /[()[\]{}<>«»‹›]/g;
 const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
 function bidiClass(character: string): BidiClass {
@@ -123,10 +138,12 @@ export function visualOrder<S>(line: readonly StyledRun<S>[], base: Direction): 
   );
   for (let level = maxLevel; level >= minOddLevel; level--) reverseRunsAtOrAbove(runs, level);
 
-  return runs.map(({ text, style, level }) => ({
-    text: drawableInDirection(text, level % 2 === 1 ? 'rtl' : 'ltr'),
-    style,
-  }));
+  return runs.map(({ text, style, level }) => {
+    const direction: Direction = level % 2 === 1 ? 'rtl' : 'ltr';
+    const mirrored =
+      direction === 'rtl' ? text.replace(MIRRORABLE, (bracket) => MIRRORED[bracket] ?? bracket) : text;
+    return { text: drawableInDirection(mirrored, direction), style };
+  });
 }
 
 /**

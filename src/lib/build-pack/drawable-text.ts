@@ -51,6 +51,7 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]$/;
 /** Last resort for text the shaper rejected: keeps printable ASCII, replaces every other grapheme. */
 export function asciiOrPlaceholders(text: string): string {
   let result = '';
-  for (const { segment } of graphemes.segment(text)) result += PRINTABLE_ASCII.test(segment) ? segment : PLACEHOLDER;
+  for (const { segment } of graphemes.segment(text))
+    result += PRINTABLE_ASCII.test(segment) ? segment : PLACEHOLDER;
   return result;
 }

@@ -36,7 +36,7 @@ const buildPackStepSchema = z
         'The structured output of the step exactly as stored: any JSON object. Its shape depends on the step and may change between workshops; null when there is none yet. For a step that is not complete it is a draft.',
     }),
   })
-  .openapi('BuildPackStep');
+  .openapi('BuildPackDocumentStep');
 
 export const buildPackDocumentSchema = z
   .object({

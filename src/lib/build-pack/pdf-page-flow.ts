@@ -109,7 +109,9 @@ export class PdfPageFlow {
     const direction = baseDirection(drawable.map((span) => span.text).join(''));
     const indent = Math.min(options.indent, this.columnWidth - MIN_COLUMN_WIDTH);
     const width = this.columnWidth - indent;
-    const lines = wrapStyledText(drawable, width, (text, style) => measure(shapeable({ text, style }).text, style));
+    const lines = wrapStyledText(drawable, width, (text, style) =>
+      measure(shapeable({ text, style }).text, style),
+    );
     if (lines.length === 0) lines.push([]);
     for (const line of lines) {
       if (this.y - options.leading < this.geometry.marginBottom) this.newPage();

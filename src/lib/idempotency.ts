@@ -1,0 +1,48 @@
+import { ApiError } from './api-error';
+
+export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
+export const IDEMPOTENCY_TTL_HOURS = 24;
+const KEY_PATTERN = /^[\x21-\x7E]{1,255}$/;
+
+export interface IdempotencyRequest {
+  /** The client's key, scoped to the operation so one key cannot collide across routes. */
+  scopedKey: string;
+  requestHash: string;
+}
+
+/** Keys sorted at every level, so the same body with its fields in another order is the same request. */
+function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value)
+      .filter(([, item]) => item !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `{${entries.map(([key, item]) => `${JSON.stringify(key)}:${canonicalJson(item)}`).join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+async function sha256Hex(text: string): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', new TextEncoder().encode(text));
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, '0')).join('');
+}
+
+export async function readIdempotency(
+  header: string | undefined,
+  scope: string,
+  body: unknown,
+): Promise<IdempotencyRequest | undefined> {
+  if (header === undefined) return undefined;
+  if (!KEY_PATTERN.test(header)) {
+    throw new ApiError('validation_failed', 'The Idempotency-Key header is not valid.', {
+      errors: [{ path: IDEMPOTENCY_HEADER, message: 'expected 1 to 255 visible ASCII characters' }],
+    });
+  }
+  return { scopedKey: `${scope}:${header}`, requestHash: await sha256Hex(canonicalJson(body)) };
+}
+
+export const idempotencyKeyReused = () =>
+  new ApiError(
+    'idempotency_key_reused',
+    'This Idempotency-Key was already used with a different request body. Use a new key for a new request.',
+  );
