@@ -1,5 +1,7 @@
 import { existsSync } from 'node:fs';
 import { serve } from '@hono/node-server';
+import { serveStatic } from '@hono/node-server/serve-static';
+import { Hono } from 'hono';
 import { createApp } from '../src/app';
 import { DEV_DATA_DIR } from './dev-paths';
 import { loadOrCreateKeyPair } from './local-auth/keys';
@@ -44,7 +46,11 @@ const localPrivateKey = configureLocalAuth();
 process.env.CORS_ORIGINS ??= 'http://localhost:5173,http://localhost:3000';
 
 const app = createApp();
-const server = serve({ fetch: app.fetch, hostname: HOST, port }, () => {
+// Static assets (the API docs page's script) are served by the platform on Workers and Vercel.
+const site = new Hono();
+site.use('/assets/*', serveStatic({ root: './public' }));
+site.all('*', (c) => app.fetch(c.req.raw, c.env));
+const server = serve({ fetch: site.fetch, hostname: HOST, port }, () => {
   void announce();
 });
 
@@ -52,6 +58,7 @@ async function announce() {
   const base = `http://${HOST}:${port}`;
   console.log(`\nworkshop-api ready on ${base} in ${Math.round(performance.now() - started)} ms`);
   console.log(`  health:  curl -i ${base}/api/health`);
+  console.log(`  docs:    ${base}/api/docs`);
   if (localPrivateKey) {
     const token = await mintSessionToken(localPrivateKey, { userId: 'user_dev', expiresIn: 24 * 3600 });
     console.log(`  token:   ${token}`);

@@ -21,7 +21,8 @@ const SCALAR_CONFIGURATION = {
 
 /**
  * Scalar injects its stylesheet as a <style> element and sets style attributes, hence 'unsafe-inline' for
- * styles; its configuration travels in data attributes, so no inline script needs allowing.
+ * styles; it starts a module worker and previews responses from blob: URLs. Its configuration travels in
+ * data attributes, so no inline script needs allowing.
  */
 export const DOCS_CONTENT_SECURITY_POLICY = [
   "default-src 'none'",
