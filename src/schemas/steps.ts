@@ -11,13 +11,19 @@ export const StepIdParam = z
 
 export const StepParams = WorkshopIdParams.extend({ stepId: StepIdParam });
 
+const isJsonObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+// Not z.record: parsing through it would silently drop a "__proto__" key, and outputs are kept as sent.
 export const StepOutputSchema = z
-  .record(z.string(), z.unknown())
+  .custom<Record<string, unknown>>(isJsonObject, { message: 'must be a JSON object' })
   .superRefine((output, ctx) => {
     const problem = findOutputProblem(output);
     if (problem) ctx.addIssue({ code: 'custom', message: `${problem.path} ${problem.message}` });
   })
   .openapi('StepOutput', {
+    type: 'object',
+    additionalProperties: true,
     description: "The step's structured output: any JSON object (at most 256 KiB as UTF-8 JSON)",
     example: { problem: 'Shift workers eat badly', whoHasIt: ['nurses', 'warehouse staff'] },
   });
