@@ -49,7 +49,7 @@ const app = createApp();
 // Static assets (the API docs page's script) are served by the platform on Workers and Vercel.
 const site = new Hono();
 site.use('/assets/*', serveStatic({ root: './public' }));
-site.all('*', (c) => app.fetch(c.req.raw, c.env));
+site.all('*', (c) => app.fetch(c.req.raw));
 const server = serve({ fetch: site.fetch, hostname: HOST, port }, () => {
   void announce();
 });

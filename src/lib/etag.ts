@@ -1,10 +1,18 @@
+const base36Millis = (value: string | Date) =>
+  (value instanceof Date ? value : new Date(value)).getTime().toString(36);
+
 /**
  * Entity tags name a version: the row's `updated_at`, which the database moves forward on every update
  * (drizzle/0001), so a SQL statement can compare an `If-Match` against the row it is about to change.
+ * `alsoShown` are the times of other rows the representation includes (step definitions): they make the
+ * tag change for caches, while `If-Match` compares the row's own version only.
  */
-export function versionTag(prefix: string, updatedAt: string | Date): string {
-  const millis = (updatedAt instanceof Date ? updatedAt : new Date(updatedAt)).getTime();
-  return `"${prefix}-${millis.toString(36)}"`;
+export function versionTag(
+  prefix: string,
+  updatedAt: string | Date,
+  ...alsoShown: (string | Date)[]
+): string {
+  return `"${prefix}-${[updatedAt, ...alsoShown].map(base36Millis).join('.')}"`;
 }
 
 /** The version an `If-Match` names, or undefined when absent; `*` matches any existing version. */
@@ -15,10 +23,10 @@ export function parseIfMatch(
   if (header === undefined) return undefined;
   const value = header.trim();
   if (value === '*') return { any: true };
-  const match = new RegExp(`^(?:W/)?"${prefix}-([0-9a-z]{1,12})"$`).exec(value);
-  const millis = match?.[1] ? Number.parseInt(match[1], 36) : Number.NaN;
-  // An unparseable tag can match no version: use the epoch so the comparison fails with 412.
-  return { version: new Date(Number.isFinite(millis) ? millis : 0) };
+  const match = new RegExp(`^(?:W/)?"${prefix}-([0-9a-z]{1,12})(?:\\.[0-9a-z]{1,12})*"$`).exec(value);
+  const version = new Date(match?.[1] ? Number.parseInt(match[1], 36) : Number.NaN);
+  // A tag naming no possible version (unparseable, beyond the range of dates) matches nothing: 412.
+  return { version: Number.isNaN(version.getTime()) ? new Date(0) : version };
 }
 
 /** Weak comparison (RFC 9110 §13.1.2), for If-None-Match. */

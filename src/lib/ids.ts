@@ -1,7 +1,7 @@
 import { init } from '@paralleldrive/cuid2';
 
 const CUID_LENGTH = 24;
-const createCuid = init({ length: CUID_LENGTH });
+let createCuid: (() => string) | undefined;
 
 /** Prefixes make a log line tell the table an id belongs to. */
 export const ID_PREFIXES = {
@@ -15,6 +15,8 @@ export const ID_PREFIXES = {
 export type IdKind = keyof typeof ID_PREFIXES;
 
 export function newId(kind: IdKind): string {
+  // Workers refuse random values at global scope, so the generator is made on first use, inside a request.
+  createCuid ??= init({ length: CUID_LENGTH });
   return `${ID_PREFIXES[kind]}_${createCuid()}`;
 }
 

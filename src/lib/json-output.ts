@@ -1,15 +1,24 @@
 export const MAX_OUTPUT_DEPTH = 64;
+const LONE_SURROGATE = /\p{Cs}/u;
+
+function textProblem(text: string): string | undefined {
+  if (text.includes('\u0000')) return 'a NUL character';
+  if (LONE_SURROGATE.test(text)) return 'a lone surrogate (not well-formed Unicode)';
+  return undefined;
+}
 
 export type OutputProblem = { path: string; message: string };
 
 /**
- * Postgres cannot store NUL in jsonb, and very deep nesting only ever comes from hostile input;
- * both are refused with the path where they were found.
+ * Postgres cannot store NUL or lone surrogates in jsonb, and very deep nesting only ever comes from
+ * hostile input; all are refused with the path where they were found.
  */
 export function findOutputProblem(value: unknown, path = 'output', depth = 0): OutputProblem | undefined {
   if (depth > MAX_OUTPUT_DEPTH) return { path, message: `nests deeper than ${MAX_OUTPUT_DEPTH} levels` };
-  if (typeof value === 'string')
-    return value.includes('\u0000') ? { path, message: 'contains a NUL character' } : undefined;
+  if (typeof value === 'string') {
+    const problem = textProblem(value);
+    return problem ? { path, message: `contains ${problem}` } : undefined;
+  }
   if (typeof value === 'number' && !Number.isFinite(value))
     return { path, message: 'is not a finite number' };
   if (Array.isArray(value)) {
@@ -21,7 +30,8 @@ export function findOutputProblem(value: unknown, path = 'output', depth = 0): O
   }
   if (value !== null && typeof value === 'object') {
     for (const [key, item] of Object.entries(value)) {
-      if (key.includes('\u0000')) return { path, message: 'has a key containing a NUL character' };
+      const keyProblem = textProblem(key);
+      if (keyProblem) return { path, message: `has a key containing ${keyProblem}` };
       const problem = findOutputProblem(item, `${path}.${key}`, depth + 1);
       if (problem) return problem;
     }

@@ -1,18 +1,37 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env';
-import { isId, newId } from '../lib/ids';
+import { ID_PREFIXES, isId, newId } from '../lib/ids';
 
 export const SESSION_HEADER = 'X-Session-Id';
+
+const ALPHABET = 'abcdefghijklmnopqrstuvwxyz0123456789';
+
+/**
+ * The id used instead of a client's id that belongs to another workshop or has ended. Derived from both,
+ * so repeated or concurrent requests carrying the same unusable id share one replacement session.
+ */
+async function replacementSessionId(sentId: string, workshopId: string): Promise<string> {
+  const digest = new Uint8Array(
+    await crypto.subtle.digest('SHA-256', new TextEncoder().encode(`${sentId}\u0000${workshopId}`)),
+  );
+  const characters = Array.from(digest.subarray(0, 24), (byte, index) =>
+    index === 0 ? ALPHABET.charAt(byte % 26) : ALPHABET.charAt(byte % 36),
+  );
+  return `${ID_PREFIXES.session}_${characters.join('')}`;
+}
 
 /**
  * Sessions are lazy: this only decides which id the request works under and tells the client. Nothing is
  * written here; a meaningful activity writes the row in the same statement as the activity itself.
- * `fallbackId` is used instead when the client's id turns out to belong to another workshop or has ended.
  */
 export const sessionMiddleware = createMiddleware<AppEnv>(async (c, next) => {
   const sent = c.req.header(SESSION_HEADER);
-  const id = sent && isId('session', sent) ? sent : newId('session');
-  c.set('session', { id, fallbackId: newId('session') });
+  const usable = sent !== undefined && isId('session', sent);
+  const id = usable ? sent : newId('session');
+  const fallbackId = usable
+    ? await replacementSessionId(sent, c.req.param('workshopId') ?? '')
+    : newId('session');
+  c.set('session', { id, fallbackId });
   c.header(SESSION_HEADER, id);
   await next();
 });

@@ -1,6 +1,13 @@
 import { createRoute, type z } from '@hono/zod-openapi';
 import type { StepRow } from '../db/queries/steps';
-import { completeStep, listSteps, readStepContext, saveStepOutput, visitStep } from '../db/queries/steps';
+import {
+  completeStep,
+  inspectStep,
+  listSteps,
+  readStepContext,
+  saveStepOutput,
+  visitStep,
+} from '../db/queries/steps';
 import { ApiError, notFound } from '../lib/api-error';
 import { createRouter } from '../lib/create-router';
 import { matchesIfNoneMatch, parseIfMatch, versionTag } from '../lib/etag';
@@ -47,6 +54,8 @@ function stepBody(step: StepRow) {
     updatedAt: toIso(step.updatedAt),
   };
 }
+
+const stepTag = (step: StepRow) => versionTag(STEP_TAG, step.updatedAt, step.definitionUpdatedAt);
 
 const withOutput = (step: StepRow) => ({ ...stepBody(step), output: step.output ?? null });
 
@@ -136,7 +145,7 @@ export const stepRoutes = createRouter()
     });
     if (!visit.step) throw notFound('step');
     announceSession(c, visit.sessionId);
-    const etag = versionTag(STEP_TAG, visit.step.updatedAt);
+    const etag = stepTag(visit.step);
     c.header('ETag', etag);
     if (matchesIfNoneMatch(c.req.header('If-None-Match'), etag)) return c.body(null, 304);
     return c.json(withOutput(visit.step), 200);
@@ -166,16 +175,23 @@ export const stepRoutes = createRouter()
     if (!write.before.available) throw unavailable();
     if (!write.changed || !write.step) {
       throw new ApiError('precondition_failed', 'The step changed since you read it. Fetch it and retry.', {
-        extensions: { currentETag: versionTag(STEP_TAG, write.before.updatedAt) },
+        extensions: { currentETag: stepTag(write.before) },
       });
     }
     announceSession(c, write.sessionId);
-    c.header('ETag', versionTag(STEP_TAG, write.step.updatedAt));
+    c.header('ETag', stepTag(write.step));
     return c.json(withOutput(write.step), 200);
   })
   .openapi(completeRoute, async (c) => {
     const body = c.req.valid('json');
     if (body.by === 'user' && body.confirm !== true) {
+      const { role, step } = await inspectStep(c.get('db'), {
+        userId: c.get('caller').userId,
+        ...c.req.valid('param'),
+      });
+      if (!role || !step) throw notFound('step');
+      if (!meets(role, 'editor')) throw editorsOnly();
+      if (!step.available) throw unavailable();
       throw new ApiError(
         'confirmation_required',
         'Skipping a step without the AI confirming it needs {"by": "user", "confirm": true}.',
@@ -191,7 +207,7 @@ export const stepRoutes = createRouter()
     if (!meets(write.role, 'editor')) throw editorsOnly();
     if (!write.changed && write.before.status !== 'complete') throw unavailable();
     announceSession(c, write.sessionId);
-    c.header('ETag', versionTag(STEP_TAG, write.step.updatedAt));
+    c.header('ETag', stepTag(write.step));
     return c.json(withOutput(write.step), 200);
   })
   .openapi(contextRoute, async (c) => {

@@ -166,8 +166,14 @@ function detailBody(row: WorkshopDetailRow) {
   return { ...toWorkshopView(row), shareToken: row.role === 'owner' ? row.share_token : null, steps };
 }
 
+/** The workshop's version, plus the newest step definition it shows (a renamed step changes the body). */
+function workshopTag(row: WorkshopDetailRow): string {
+  const newestDefinition = Math.max(0, ...row.steps.map((step) => Date.parse(step.definitionUpdatedAt)));
+  return versionTag(WORKSHOP_TAG, row.updated_at, new Date(newestDefinition));
+}
+
 function withVersion(c: Context<AppEnv>, row: WorkshopDetailRow) {
-  c.header('ETag', versionTag(WORKSHOP_TAG, row.updated_at));
+  c.header('ETag', workshopTag(row));
   return detailBody(row);
 }
 
@@ -221,7 +227,7 @@ export const workshopRoutes = createRouter()
     const { workshopId } = c.req.valid('param');
     const row = await findWorkshopForMember(c.get('db'), { userId: c.get('caller').userId, workshopId });
     if (!row) throw notFound('workshop');
-    const etag = versionTag(WORKSHOP_TAG, row.updated_at);
+    const etag = workshopTag(row);
     if (matchesIfNoneMatch(c.req.header('If-None-Match'), etag)) {
       c.header('ETag', etag);
       return c.body(null, 304);
@@ -246,13 +252,13 @@ export const workshopRoutes = createRouter()
     if (!meets(result.role, 'editor'))
       throw new ApiError('forbidden', 'Editing a workshop needs the editor role.');
     if (!result.updated) {
-      const current = versionTag(WORKSHOP_TAG, result.workshop.updated_at);
-      if (ifMatch && 'version' in ifMatch && c.req.header('If-Match')?.replace(/^W\//, '') !== current) {
+      const currentVersion = new Date(result.workshop.updated_at).getTime();
+      if (ifMatch && 'version' in ifMatch && ifMatch.version.getTime() !== currentVersion) {
         throw new ApiError(
           'precondition_failed',
           'The workshop changed since you read it. Fetch it and retry.',
           {
-            extensions: { currentETag: current },
+            extensions: { currentETag: workshopTag(result.workshop) },
           },
         );
       }

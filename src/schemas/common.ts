@@ -3,6 +3,7 @@ import { ERROR_CODES, type ErrorCode } from '../lib/api-error';
 import { type IdKind, idPattern } from '../lib/ids';
 
 const NUL = '\u0000';
+const LONE_SURROGATE = /\p{Cs}/u;
 
 /** User text: bounded, not blank, no NUL (Postgres cannot store it); everything else is kept byte for byte. */
 export const userText = (max: number) =>
@@ -10,6 +11,9 @@ export const userText = (max: number) =>
     .string()
     .max(max)
     .refine((value) => !value.includes(NUL), { message: 'must not contain NUL characters' })
+    .refine((value) => !LONE_SURROGATE.test(value), {
+      message: 'must be well-formed Unicode (no lone surrogates)',
+    })
     .refine((value) => value.trim().length > 0, { message: 'must not be blank' });
 
 export const idParam = (kind: IdKind, name: string, example: string) =>

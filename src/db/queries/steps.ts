@@ -16,6 +16,7 @@ export type StepRow = {
   startedAt: string | null;
   completedAt: string | null;
   updatedAt: string;
+  definitionUpdatedAt: string;
   output?: Record<string, unknown> | null;
 };
 
@@ -42,7 +43,8 @@ function stepJson(withOutput: boolean): SQL {
         select 1 from workshop_steps e join step_definitions ed on ed.id = e.step_id
         where e.workshop_id = ws.workshop_id and ed.position < d.position and e.status <> 'complete'
       ),
-      'startedAt', ws.started_at, 'completedAt', ws.completed_at, 'updatedAt', ws.updated_at
+      'startedAt', ws.started_at, 'completedAt', ws.completed_at, 'updatedAt', ws.updated_at,
+      'definitionUpdatedAt', d.updated_at
       ${withOutput ? ", 'output', ws.output" : ''}
     )`);
 }
@@ -81,6 +83,19 @@ export async function visitStep(
     select (select role from access) as role, ${target} as step, ${chosenSessionColumn(happened)}`);
   const row = rows[0];
   return { role: row?.role ?? null, step: row?.step ?? null, sessionId: row?.session_id ?? null };
+}
+
+/** The step and the caller's role, writing nothing: for refusals that must still say 404, 403 or 409 first. */
+export async function inspectStep(
+  db: Database,
+  scope: Scope & { stepId: string },
+): Promise<{ role: string | null; step: StepRow | null }> {
+  const { rows } = await db.execute<{ role: string | null; step: StepRow | null }>(sql`
+    with ${access(scope)}
+    select (select role from access) as role,
+      (select ${stepJson(false)} from workshop_steps ws join step_definitions d on d.id = ws.step_id
+       where ws.workshop_id = ${scope.workshopId} and ws.step_id = ${scope.stepId} and ${isMember}) as step`);
+  return { role: rows[0]?.role ?? null, step: rows[0]?.step ?? null };
 }
 
 export interface StepWrite extends StepActivity {
@@ -184,7 +199,8 @@ function stepWriteResult(happened: SQL): SQL {
       (select json_build_object(
           'id', d.id, 'position', d.position, 'name', d.name, 'description', d.description,
           'promptTemplate', d.prompt_template, 'status', c.status, 'completion', c.completion, 'available', true,
-          'startedAt', c.started_at, 'completedAt', c.completed_at, 'updatedAt', c.updated_at, 'output', c.output)
+          'startedAt', c.started_at, 'completedAt', c.completed_at, 'updatedAt', c.updated_at,
+          'definitionUpdatedAt', d.updated_at, 'output', c.output)
        from changed c join step_definitions d on d.id = c.step_id) as after,
       exists (select 1 from changed) as changed,
       ${chosenSessionColumn(happened)}`;

@@ -15,6 +15,7 @@ export type StepSummaryRow = {
   startedAt: string | null;
   completedAt: string | null;
   updatedAt: string;
+  definitionUpdatedAt: string;
 };
 
 export type WorkshopDetailRow = WorkshopRow & { steps: StepSummaryRow[] };
@@ -22,7 +23,8 @@ export type WorkshopDetailRow = WorkshopRow & { steps: StepSummaryRow[] };
 const stepSummaries = sql.raw(`(
     select json_agg(json_build_object(
       'id', d.id, 'position', d.position, 'name', d.name, 'status', ws.status, 'completion', ws.completion,
-      'startedAt', ws.started_at, 'completedAt', ws.completed_at, 'updatedAt', ws.updated_at
+      'startedAt', ws.started_at, 'completedAt', ws.completed_at, 'updatedAt', ws.updated_at,
+      'definitionUpdatedAt', d.updated_at
     ) order by d.position)
     from workshop_steps ws join step_definitions d on d.id = ws.step_id
     where ws.workshop_id = w.id

@@ -1,0 +1,499 @@
+/**
+ * The database refusing, stalling, waking up slowly and failing one statement of a batch (quality.md,
+ * "database refusing / stalling" and "a failure injected into any statement"). The app talks to the
+ * local SQL endpoint through a pass-through proxy (./flaky-proxy.ts) that can drop exactly the next N
+ * requests, so "refused once, then fine" — what a retry needs — is deterministic.
+ *
+ * Protections guarded, one test each (names in brackets):
+ *   src/middleware/errors.ts          unavailable → 503 problem + Retry-After, no internals
+ *   src/db/client.ts                  AbortSignal.timeout(DB_TIMEOUT_MS) per request
+ *   src/routes/health.ts              HEALTH_TIMEOUT_MS; /api/health/live touches nothing
+ *   src/middleware/database.ts        retriesFor(): reads, PUT, /complete and keyed POSTs only
+ *   src/db/resilient-fetch.ts         the retry loop itself
+ *   neon-http batches                 one transaction: a failing statement rolls back the others
+ */
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { expectProblem } from '../foundation/helpers';
+import { createTestApp, jsonBody, type TestApp } from '../support/test-app';
+import { type FlakyProxy, startFlakyProxy } from './flaky-proxy';
+import { count, expectNoInternals, fingerprint, type Headers, rows, tokenCache } from './support';
+
+const DB_TIMEOUT_MS = 800;
+const HEALTH_TIMEOUT_MS = 300;
+/** What "within its bound" allows on a busy 2-core machine running other test files. */
+const ROUTE_DEADLINE_MS = 3_000;
+const HEALTH_DEADLINE_MS = HEALTH_TIMEOUT_MS + 900;
+
+let app: TestApp;
+let proxy: FlakyProxy;
+const as = tokenCache(() => app);
+const owner = 'user_faults_owner';
+let workshopId: string;
+let packId: string;
+
+beforeAll(async () => {
+  proxy = await startFlakyProxy();
+  app = await createTestApp({
+    NEON_SQL_ENDPOINT: proxy.url,
+    DB_TIMEOUT_MS: String(DB_TIMEOUT_MS),
+    HEALTH_TIMEOUT_MS: String(HEALTH_TIMEOUT_MS),
+    WORKSHOP_CAPS: 'pro:100000',
+  });
+  proxy.setTarget(app.endpoint.url);
+  workshopId = await createWorkshop(owner, 'The fault fixture');
+  const pack = await send('POST', `/api/workshops/${workshopId}/build-packs`, { format: 'markdown' });
+  expect(pack.status).toBe(201);
+  packId = ((await pack.json()) as { id: string }).id;
+});
+
+afterEach(() => {
+  app.endpoint.clearFaults(app.database.name);
+  proxy.dropNext(0);
+});
+
+afterAll(async () => {
+  await app?.close();
+  await proxy?.close();
+});
+
+async function send(
+  method: string,
+  path: string,
+  body?: unknown,
+  extra: Headers = {},
+  userId = owner,
+): Promise<Response> {
+  const headers = { ...(await as(userId, { plan: 'pro' })), ...extra };
+  return app.request(path, body === undefined ? { method, headers } : { method, ...jsonBody(body, headers) });
+}
+
+async function createWorkshop(userId: string, idea: string): Promise<string> {
+  const response = await send('POST', '/api/workshops', { originalIdea: idea }, {}, userId);
+  const text = await response.text();
+  expect(response.status, text).toBe(201);
+  return (JSON.parse(text) as { id: string }).id;
+}
+
+async function timed<T>(action: () => Promise<T>): Promise<{ result: T; ms: number }> {
+  const started = performance.now();
+  const result = await action();
+  return { result, ms: performance.now() - started };
+}
+
+/** A 503 problem the client can act on: database_unavailable, Retry-After, nothing internal. */
+async function expectUnavailable(response: Response): Promise<void> {
+  const text = await response.clone().text();
+  await expectProblem(response, 503, 'database_unavailable');
+  const retryAfter = response.headers.get('retry-after');
+  expect(retryAfter, 'Retry-After').toMatch(/^[1-9]\d*$/);
+  expect(response.headers.get('cache-control')).toBe('no-store');
+  expectNoInternals(text);
+}
+
+/** One request per route class: public read, member read, list, create, update, idempotent write, delete. */
+const ROUTE_CLASSES = (): readonly (readonly [string, string, string, unknown?])[] => [
+  ['a public read (GET /api/step-definitions)', 'GET', '/api/step-definitions'],
+  ['a member read (GET a workshop)', 'GET', `/api/workshops/${workshopId}`],
+  ['a list (GET /api/workshops)', 'GET', '/api/workshops'],
+  ['a create (POST /api/workshops)', 'POST', '/api/workshops', { originalIdea: 'Never stored' }],
+  ['an update (PATCH a workshop)', 'PATCH', `/api/workshops/${workshopId}`, { title: 'Never stored' }],
+  [
+    'an idempotent write (PUT a step output)',
+    'PUT',
+    `/api/workshops/${workshopId}/steps/challenge/output`,
+    { output: { never: 'stored' } },
+  ],
+  ['a delete (DELETE a build pack)', 'DELETE', `/api/workshops/${workshopId}/build-packs/${packId}`],
+];
+
+describe('the database refusing connections', () => {
+  it('every route class answers 503 problem+json database_unavailable with Retry-After and no internals [errors.ts unavailable → 503]', async () => {
+    const before = await fingerprint(app);
+    app.endpoint.setFaults({ refuse: true }, app.database.name);
+    for (const [label, method, path, body] of ROUTE_CLASSES()) {
+      const response = await send(method, path, body);
+      expect(response.status, label).toBe(503);
+      await expectUnavailable(response);
+    }
+    app.endpoint.clearFaults(app.database.name);
+    expect(await fingerprint(app)).toEqual(before);
+  });
+
+  it('/api/health answers 503 (database down) within its bound while /api/health/live stays 200 [health.ts]', async () => {
+    app.endpoint.setFaults({ refuse: true }, app.database.name);
+    const { result: health, ms } = await timed(() => app.request('/api/health'));
+    const text = await health.text();
+    expect(health.status, text).toBe(503);
+    expect(ms).toBeLessThan(HEALTH_DEADLINE_MS);
+    expect(health.headers.get('cache-control')).toBe('no-store');
+    expect(JSON.parse(text)).toMatchObject({
+      status: 'unavailable',
+      checks: { database: { status: 'down' } },
+    });
+    expectNoInternals(text);
+
+    const { result: live, roundTrips } = await app.countRoundTrips(() => app.request('/api/health/live'));
+    expect(live.status).toBe(200);
+    expect(roundTrips).toBe(0);
+  });
+
+  it('recovers at once when the endpoint answers again', async () => {
+    app.endpoint.setFaults({ refuse: true }, app.database.name);
+    expect((await send('GET', `/api/workshops/${workshopId}`)).status).toBe(503);
+    app.endpoint.clearFaults(app.database.name);
+    expect((await send('GET', `/api/workshops/${workshopId}`)).status).toBe(200);
+    expect((await app.request('/api/health')).status).toBe(200);
+  });
+});
+
+describe('a slow first request (a compute waking up) below the bound succeeds', () => {
+  it('GET a workshop with firstRequestDelayMs 500 < DB_TIMEOUT_MS 800 → 200 [timeout is a bound, not a guess]', async () => {
+    app.endpoint.setFaults({ firstRequestDelayMs: 500 }, app.database.name);
+    const { result, ms } = await timed(() => send('GET', `/api/workshops/${workshopId}`));
+    expect(result.status, await result.clone().text()).toBe(200);
+    expect(ms).toBeGreaterThanOrEqual(450);
+  });
+
+  it('POST /api/workshops with firstRequestDelayMs 500 → 201, written once', async () => {
+    const userId = 'user_faults_slow_create';
+    app.endpoint.setFaults({ firstRequestDelayMs: 500 }, app.database.name);
+    const { result, ms } = await timed(() =>
+      send('POST', '/api/workshops', { originalIdea: 'Slow' }, {}, userId),
+    );
+    expect(result.status, await result.clone().text()).toBe(201);
+    expect(ms).toBeGreaterThanOrEqual(450);
+    expect(await count(app, 'select count(*) from workshops where clerk_user_id = $1', [userId])).toBe(1);
+  });
+
+  it('/api/health with firstRequestDelayMs 150 < HEALTH_TIMEOUT_MS 300 → 200', async () => {
+    app.endpoint.setFaults({ firstRequestDelayMs: 150 }, app.database.name);
+    const response = await app.request('/api/health');
+    expect(response.status, await response.clone().text()).toBe(200);
+  });
+});
+
+describe('retries', () => {
+  /** Which requests may be repeated: reads, PUT, /complete, and POSTs with an Idempotency-Key. */
+  const CASES = (): readonly (readonly [string, boolean, string, string, unknown?, Headers?])[] => [
+    ['GET a workshop', true, 'GET', `/api/workshops/${workshopId}`],
+    ['GET /api/workshops', true, 'GET', '/api/workshops'],
+    [
+      'PUT a step output',
+      true,
+      'PUT',
+      `/api/workshops/${workshopId}/steps/challenge/output`,
+      { output: { retried: true } },
+    ],
+    ['POST …/complete', true, 'POST', `/api/workshops/${workshopId}/steps/challenge/complete`, { by: 'ai' }],
+    [
+      'POST /api/workshops with an Idempotency-Key',
+      true,
+      'POST',
+      '/api/workshops',
+      { originalIdea: 'Keyed' },
+      { 'Idempotency-Key': `retry-${crypto.randomUUID()}` },
+    ],
+    [
+      'POST …/build-packs with an Idempotency-Key',
+      true,
+      'POST',
+      `/api/workshops/${workshopId}/build-packs`,
+      { format: 'json' },
+      { 'Idempotency-Key': `retry-${crypto.randomUUID()}` },
+    ],
+    [
+      'POST /api/workshops without an Idempotency-Key',
+      false,
+      'POST',
+      '/api/workshops',
+      { originalIdea: 'x' },
+    ],
+    [
+      'POST …/build-packs without an Idempotency-Key',
+      false,
+      'POST',
+      `/api/workshops/${workshopId}/build-packs`,
+      { format: 'json' },
+    ],
+    ['PATCH a workshop', false, 'PATCH', `/api/workshops/${workshopId}`, { title: 'Patched' }],
+    ['DELETE a build pack', false, 'DELETE', `/api/workshops/${workshopId}/build-packs/${packId}`],
+  ];
+
+  it('with the endpoint refusing throughout: safe requests are tried 3 times, unsafe ones exactly once [database.ts retriesFor]', async () => {
+    app.endpoint.setFaults({ refuse: true }, app.database.name);
+    const attempts: Record<string, number> = {};
+    const expected: Record<string, number> = {};
+    for (const [label, safe, method, path, body, headers] of CASES()) {
+      const { result, roundTrips } = await app.countRoundTrips(() => send(method, path, body, headers));
+      expect(result.status, label).toBe(503);
+      attempts[label] = roundTrips;
+      expected[label] = safe ? 3 : 1;
+    }
+    expect(attempts).toEqual(expected);
+  });
+
+  it('a GET refused once is retried and succeeds: the client never sees the hiccup [resilient-fetch.ts retry loop]', async () => {
+    proxy.dropNext(1);
+    const seen = proxy.seen();
+    const { result, roundTrips } = await app.countRoundTrips(() =>
+      send('GET', `/api/workshops/${workshopId}`),
+    );
+    expect(result.status, await result.clone().text()).toBe(200);
+    expect(proxy.seen() - seen).toBe(2);
+    expect(roundTrips).toBe(1);
+  });
+
+  it('a PUT of a step output refused once is retried and succeeds', async () => {
+    proxy.dropNext(1);
+    const seen = proxy.seen();
+    const response = await send('PUT', `/api/workshops/${workshopId}/steps/challenge/output`, {
+      output: { afterHiccup: true },
+    });
+    expect(response.status, await response.clone().text()).toBe(200);
+    expect(proxy.seen() - seen).toBe(2);
+  });
+
+  it('a POST create WITHOUT Idempotency-Key refused once is NOT retried: 503, the endpoint saw exactly 1 request, nothing written [no blind retry of creates]', async () => {
+    const userId = 'user_faults_unkeyed';
+    const before = await fingerprint(app);
+    proxy.dropNext(1);
+    const seen = proxy.seen();
+    const { result, roundTrips } = await app.countRoundTrips(() =>
+      send('POST', '/api/workshops', { originalIdea: 'Not retried' }, {}, userId),
+    );
+    await expectUnavailable(result);
+    expect(proxy.seen() - seen).toBe(1);
+    expect(roundTrips).toBe(0);
+    expect(await fingerprint(app)).toEqual(before);
+  });
+
+  it('a POST create WITH Idempotency-Key refused once is retried: 201, one workshop, and a replay gives the same id', async () => {
+    const userId = 'user_faults_keyed';
+    const key = { 'Idempotency-Key': 'hiccup-1' };
+    proxy.dropNext(1);
+    const seen = proxy.seen();
+    const response = await send('POST', '/api/workshops', { originalIdea: 'Retried' }, key, userId);
+    const text = await response.text();
+    expect(response.status, text).toBe(201);
+    expect(proxy.seen() - seen).toBe(2);
+    const replay = await send('POST', '/api/workshops', { originalIdea: 'Retried' }, key, userId);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(((await replay.json()) as { id: string }).id).toBe((JSON.parse(text) as { id: string }).id);
+    expect(await count(app, 'select count(*) from workshops where clerk_user_id = $1', [userId])).toBe(1);
+  });
+
+  it('a POST build pack: without a key refused once → 503 after 1 request; with a key → 201 after 2', async () => {
+    const packs = () => count(app, 'select count(*) from build_packs where workshop_id = $1', [workshopId]);
+    const before = await packs();
+    proxy.dropNext(1);
+    let seen = proxy.seen();
+    await expectUnavailable(
+      await send('POST', `/api/workshops/${workshopId}/build-packs`, { format: 'pdf' }),
+    );
+    expect(proxy.seen() - seen).toBe(1);
+    expect(await packs()).toBe(before);
+
+    proxy.dropNext(1);
+    seen = proxy.seen();
+    const keyed = await send(
+      'POST',
+      `/api/workshops/${workshopId}/build-packs`,
+      { format: 'pdf' },
+      {
+        'Idempotency-Key': 'pack-hiccup',
+      },
+    );
+    expect(keyed.status, await keyed.clone().text()).toBe(201);
+    expect(proxy.seen() - seen).toBe(2);
+    expect(await packs()).toBe(before + 1);
+  });
+});
+
+/** Runs `request` with a failure injected into statements matching `pattern`; expects a clean 5xx. */
+async function withFailingStatement(pattern: string, request: () => Promise<Response>): Promise<void> {
+  app.endpoint.setFaults({ failQuery: { pattern } }, app.database.name);
+  let response: Response;
+  try {
+    response = await request();
+  } finally {
+    app.endpoint.clearFaults(app.database.name);
+  }
+  const text = await response.text();
+  // A 5xx proves the pattern hit a statement of the batch; a 2xx would mean the test tested nothing.
+  expect(response.status, `/${pattern}/ → ${text}`).toBeGreaterThanOrEqual(500);
+  expect(response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+  expect(['internal_error', 'database_unavailable']).toContain((JSON.parse(text) as { code: string }).code);
+  expectNoInternals(text);
+}
+
+describe('a failure injected into each statement of a multi-statement write leaves no partial write', () => {
+  // In batch order; each pattern matches its own statement and no earlier one.
+  const CREATE_WORKSHOP_STATEMENTS: readonly (readonly [string, string])[] = [
+    ['1 the Idempotency-Key lock and sweep', 'with swept as'],
+    ['2 the cap lock', '^select pg_advisory_xact_lock'],
+    ['3 insert into workshops', '^insert into workshops '],
+    ['4 insert into workshop_members', '^insert into workshop_members'],
+    ['5 insert into workshop_steps', '^insert into workshop_steps'],
+    ['6 the read-back of the new workshop', 'where w\\.id = \\$\\d+\\s*$'],
+    ['7 the count of owned workshops', '\\) as count\\s*$'],
+    ['8 remembering the key', '^insert into idempotency_keys'],
+    ['9 recalling the key', '^select request_hash'],
+    ['10 the read-back of a replayed workshop', 'where w\\.id = \\(select resource_id'],
+  ];
+
+  it.each(CREATE_WORKSHOP_STATEMENTS)(
+    'create workshop with an Idempotency-Key, statement %s fails → nothing written, and the same key then creates it [batch = one transaction]',
+    async (label, pattern) => {
+      const userId = `user_faults_cw_${label.split(' ')[0]}`;
+      const key = { 'Idempotency-Key': `atomic-${label.split(' ')[0]}` };
+      const body = { originalIdea: `Atomic ${label}` };
+      const before = await fingerprint(app);
+      await withFailingStatement(pattern, () => send('POST', '/api/workshops', body, key, userId));
+      expect(await fingerprint(app)).toEqual(before);
+
+      const retry = await send('POST', '/api/workshops', body, key, userId);
+      expect(retry.status, await retry.clone().text()).toBe(201);
+      expect(retry.headers.get('idempotent-replayed')).toBeNull();
+      expect(
+        await count(
+          app,
+          `select count(*) from workshop_steps s join workshops w on w.id = s.workshop_id
+            where w.clerk_user_id = $1`,
+          [userId],
+        ),
+      ).toBe(10);
+    },
+  );
+
+  const CREATE_PACK_STATEMENTS: readonly (readonly [string, string, boolean])[] = [
+    ['1 the Idempotency-Key lock and sweep', 'with swept as', true],
+    ['1 the placeholder for the lock (no key)', '^select 1$', false],
+    ['2 insert into build_packs', 'insert into build_packs', true],
+    ['3 remembering the key', '^insert into idempotency_keys', true],
+    ['3 remembering the key (no key: a no-op insert)', '^insert into idempotency_keys', false],
+    ['4 recalling the key', '^select request_hash', true],
+    [
+      '5 the read-back of a replayed pack',
+      'from build_packs b\\s+where b\\.id = \\(select resource_id',
+      true,
+    ],
+    [
+      '5 the read-back of a replayed pack (no key)',
+      'from build_packs b\\s+where b\\.id = \\(select resource_id',
+      false,
+    ],
+  ];
+
+  it.each(CREATE_PACK_STATEMENTS)(
+    'create build pack, statement %s fails (keyed: %s) → no pack, no key [batch = one transaction]',
+    async (label, pattern, keyed) => {
+      const headers: Headers = keyed
+        ? { 'Idempotency-Key': `pack-atomic-${label.split(' ')[0]}-${keyed}` }
+        : {};
+      const before = await fingerprint(app);
+      await withFailingStatement(pattern, () =>
+        send('POST', `/api/workshops/${workshopId}/build-packs`, { format: 'json', title: label }, headers),
+      );
+      expect(await fingerprint(app)).toEqual(before);
+      const retry = await send(
+        'POST',
+        `/api/workshops/${workshopId}/build-packs`,
+        { format: 'json', title: label },
+        headers,
+      );
+      expect(retry.status).toBe(201);
+      expect(retry.headers.get('idempotent-replayed')).toBeNull();
+    },
+  );
+
+  const MEMBER_STATEMENTS: readonly (readonly [string, string])[] = [
+    ['1 the membership lock', '^select pg_advisory_xact_lock'],
+    ['2 the guarded upsert or delete', 'with caller as'],
+  ];
+
+  it.each(MEMBER_STATEMENTS)(
+    'member PUT and DELETE, statement %s fails → memberships and the workshop unchanged',
+    async (_, pattern) => {
+      const guest = 'user_faults_guest';
+      const before = await fingerprint(app);
+      await withFailingStatement(pattern, () =>
+        send('PUT', `/api/workshops/${workshopId}/members/${guest}`, { role: 'editor' }),
+      );
+      expect(await fingerprint(app)).toEqual(before);
+
+      expect(
+        (await send('PUT', `/api/workshops/${workshopId}/members/${guest}`, { role: 'viewer' })).status,
+      ).toBe(201);
+      const withGuest = await fingerprint(app);
+      await withFailingStatement(pattern, () =>
+        send('DELETE', `/api/workshops/${workshopId}/members/${guest}`),
+      );
+      expect(await fingerprint(app)).toEqual(withGuest);
+      expect((await send('DELETE', `/api/workshops/${workshopId}/members/${guest}`)).status).toBe(204);
+    },
+  );
+});
+
+// Last: a stalled request the app gave up on may still reach Postgres once the stall clears.
+describe('the database stalling', () => {
+  it('every route class answers 503 database_unavailable within DB_TIMEOUT_MS (800 ms → < 3 s) [client.ts AbortSignal.timeout]', async () => {
+    app.endpoint.setFaults({ stall: true }, app.database.name);
+    // All at once: each must be bounded by its own deadline, not by the others.
+    const outcomes = await Promise.all(
+      ROUTE_CLASSES().map(async ([label, method, path, body]) => ({
+        label,
+        ...(await timed(() =>
+          send(method, path, body, {}, method === 'POST' ? 'user_faults_stalled' : owner),
+        )),
+      })),
+    );
+    for (const { label, result, ms } of outcomes) {
+      expect(result.status, label).toBe(503);
+      await expectUnavailable(result);
+      // It waited for the bound (a stall, not a refusal) and not much longer.
+      expect(ms, label).toBeGreaterThanOrEqual(DB_TIMEOUT_MS - 50);
+      expect(ms, label).toBeLessThan(ROUTE_DEADLINE_MS);
+    }
+  });
+
+  it('/api/health answers 503 within HEALTH_TIMEOUT_MS while /api/health/live stays 200 at once [health.ts timeout]', async () => {
+    app.endpoint.setFaults({ stall: true }, app.database.name);
+    const [health, live] = await Promise.all([
+      timed(() => app.request('/api/health')),
+      timed(() => app.request('/api/health/live')),
+    ]);
+    const text = await health.result.text();
+    expect(health.result.status, text).toBe(503);
+    expect(JSON.parse(text)).toMatchObject({
+      status: 'unavailable',
+      checks: { database: { status: 'down' } },
+    });
+    expect(health.ms).toBeGreaterThanOrEqual(HEALTH_TIMEOUT_MS - 50);
+    expect(health.ms).toBeLessThan(HEALTH_DEADLINE_MS);
+    expect(live.result.status).toBe(200);
+    expect(live.ms).toBeLessThan(HEALTH_TIMEOUT_MS);
+  });
+
+  it('many stalled requests at once all answer within the bound (no queueing behind the stall)', async () => {
+    app.endpoint.setFaults({ stall: true }, app.database.name);
+    const { result, ms } = await timed(() =>
+      Promise.all(Array.from({ length: 30 }, () => send('GET', `/api/workshops/${workshopId}`))),
+    );
+    expect(result.map((response) => response.status)).toEqual(Array(30).fill(503));
+    expect(ms).toBeLessThan(ROUTE_DEADLINE_MS);
+    await Promise.all(result.map((response) => response.body?.cancel()));
+  });
+});
+
+describe('after the faults', () => {
+  it('the fixture is intact and every route works again', async () => {
+    const response = await send('GET', `/api/workshops/${workshopId}`);
+    expect(response.status).toBe(200);
+    const [row] = await rows<{ n: number }>(
+      app,
+      'select count(*)::int as n from workshop_steps where workshop_id = $1',
+      [workshopId],
+    );
+    expect(row?.n).toBe(10);
+  });
+});

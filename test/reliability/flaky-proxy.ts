@@ -1,0 +1,69 @@
+/**
+ * A pass-through HTTP proxy in front of the local SQL endpoint that can drop the next N requests (the
+ * connection is destroyed without an answer, like the endpoint's `refuse`), and counts what it saw.
+ * The endpoint's own faults are switched per database and stay on until cleared; this gives "refused
+ * once, then fine" deterministically, which is what a retry needs to be observed.
+ */
+import { createServer, request as forward } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FlakyProxy {
+  /** http://127.0.0.1:PORT/sql — give it to the app as NEON_SQL_ENDPOINT. */
+  url: string;
+  /** Where requests go once let through; set after the endpoint exists. */
+  setTarget(url: string): void;
+  /** The next `count` requests are dropped without an answer. */
+  dropNext(count: number): void;
+  /** Requests received (dropped or forwarded). */
+  seen(): number;
+  close(): Promise<void>;
+}
+
+export async function startFlakyProxy(): Promise<FlakyProxy> {
+  let target: URL | undefined;
+  let toDrop = 0;
+  let seen = 0;
+  const server = createServer((request, response) => {
+    seen++;
+    if (toDrop > 0 || !target) {
+      toDrop = Math.max(0, toDrop - 1);
+      request.socket.destroy();
+      return;
+    }
+    const upstream = forward(
+      {
+        host: target.hostname,
+        port: target.port,
+        path: request.url,
+        method: request.method,
+        headers: request.headers,
+      },
+      (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      },
+    );
+    // The endpoint dropped the request (its own `refuse`, or it closed): drop ours the same way.
+    upstream.on('error', () => request.socket.destroy());
+    request.pipe(upstream);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/sql`,
+    setTarget: (url) => {
+      target = new URL(url);
+    },
+    dropNext: (count) => {
+      toDrop = count;
+    },
+    seen: () => seen,
+    close: async () => {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

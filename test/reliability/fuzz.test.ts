@@ -1,0 +1,74 @@
+/**
+ * Fuzzed bodies (quality.md: "0 responses ≥ 500; invalid → 400/413/422"), a few hundred per mutating
+ * route in `npm test`; test/stress/fuzz-10k.test.ts runs 10,000 per route with the same code.
+ * Bodies are derived from each route's JSON Schema in /api/openapi.json; the oracle is the route's zod
+ * schema. Reproduce a failure with FUZZ_SEED=<seed printed in the failure>.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Components } from '../support/fuzz-arbitraries';
+import {
+  type BodyRoute,
+  bodyRoutes,
+  createRouteFixture,
+  type RouteFixture,
+  VALID_OUTCOMES,
+} from '../support/fuzz-routes';
+import { fuzzRoute, fuzzSeed, summarise } from '../support/fuzz-runner';
+import { createTestApp, type TestApp } from '../support/test-app';
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
+const SEED = fuzzSeed();
+
+let app: TestApp;
+let fixture: RouteFixture;
+let routes: BodyRoute[];
+let components: Components;
+
+beforeAll(async () => {
+  app = await createTestApp({ WORKSHOP_CAPS: 'pro:999999', DB_TIMEOUT_MS: '30000' });
+  fixture = await createRouteFixture(app);
+  ({ routes, components } = await bodyRoutes(app));
+});
+
+afterAll(async () => {
+  await app?.close();
+});
+
+describe('fuzzed bodies on every route with a JSON body', () => {
+  it('finds the mutating routes with bodies in the app, each with a row of expected outcomes', () => {
+    const keys = routes.map((route) => route.key);
+    expect(keys.length).toBeGreaterThanOrEqual(7);
+    expect(keys.filter((key) => !VALID_OUTCOMES[key])).toEqual([]);
+    expect(keys.every((key) => /^(POST|PUT|PATCH|DELETE) /.test(key))).toBe(true);
+  });
+
+  it(`${RUNS} bodies per route → no 5xx; invalid → 400/413, valid → the route's own statuses (seed ${SEED})`, async () => {
+    const reports = [];
+    for (const route of routes) {
+      const report = await fuzzRoute(app, route, components, fixture, {
+        runs: RUNS,
+        seed: SEED,
+        concurrency: 6,
+      });
+      reports.push(report);
+      console.log(summarise(report));
+    }
+    for (const report of reports) {
+      expect(report.requests, report.route).toBe(RUNS);
+      // The mix really exercises both sides of the oracle.
+      expect(report.valid, `${report.route}: schema-valid bodies`).toBeGreaterThan(RUNS / 10);
+      expect(report.requests - report.valid, `${report.route}: invalid bodies`).toBeGreaterThan(RUNS / 4);
+    }
+    const failures = reports.flatMap((report) =>
+      report.failures.map((failure) => ({ route: report.route, ...failure })),
+    );
+    expect(failures, `FUZZ_SEED=${SEED}`).toEqual([]);
+  }, 120_000);
+
+  it('the fixture survived the fuzzing: its workshop still answers', async () => {
+    const response = await app.request(`/api/workshops/${fixture.params.workshopId}`, {
+      headers: fixture.headers,
+    });
+    expect(response.status).toBe(200);
+  });
+});

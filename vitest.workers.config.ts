@@ -1,0 +1,45 @@
+import { cloudflareTest } from '@cloudflare/vitest-pool-workers';
+import { defineConfig } from 'vitest/config';
+
+/** The auxiliary worker's name; tests reach it as env.BUNDLED_WORKER (typed in test/support/workers-fetch.ts). */
+const BUNDLED_WORKER_NAME = 'workshop-api-bundle';
+
+/**
+ * The app inside workerd, through Cloudflare's vitest integration: the worker is `main` from wrangler.toml
+ * (src/index.ts, its compatibility date and [vars]), with the bindings the Node-side global setup provides
+ * (a local Neon stack of its own and a test Clerk key). Beside it runs the bundle `wrangler deploy` would
+ * upload, as an auxiliary worker the tests reach through `env.BUNDLED_WORKER`: Miniflare refuses to start
+ * when that bundle cannot boot (e.g. random values or I/O at global scope), which the lazily imported `main`
+ * would not reveal. Run with `vitest run --config vitest.workers.config.ts`.
+ */
+export default defineConfig({
+  plugins: [
+    cloudflareTest(({ inject }) => {
+      const bindings = inject('workerBindings');
+      const bundle = inject('workerBundle');
+      return {
+        wrangler: { configPath: './wrangler.toml' },
+        miniflare: {
+          bindings,
+          serviceBindings: { BUNDLED_WORKER: BUNDLED_WORKER_NAME },
+          workers: [
+            {
+              name: BUNDLED_WORKER_NAME,
+              modules: true,
+              scriptPath: bundle.scriptPath,
+              modulesRoot: bundle.modulesRoot,
+              compatibilityDate: bundle.compatibilityDate,
+              bindings,
+            },
+          ],
+        },
+      };
+    }),
+  ],
+  test: {
+    include: ['test/workers/**/*.test.ts'],
+    globalSetup: ['test/support/workers-global-setup.ts'],
+    testTimeout: 30_000,
+    hookTimeout: 60_000,
+  },
+});
