@@ -50,7 +50,7 @@ export const ProblemSchema = z
     description: 'RFC 9457 problem details, with a stable `code` clients can switch on.',
   });
 
-const DESCRIPTIONS: Record<number, string> = {
+const DESCRIPTIONS = {
   400: 'The request is not valid (problem+json with `errors[]`)',
   401: 'Missing, malformed, expired or forged session token',
   403: 'The caller is a member but their role is too low, or a plan cap is reached',
@@ -58,20 +58,28 @@ const DESCRIPTIONS: Record<number, string> = {
   409: 'The request conflicts with the current state',
   412: 'If-Match names a version that is no longer current',
   413: 'The request body is too large',
+  422: 'The Idempotency-Key was used with a different body',
   428: 'Confirmation or a precondition is required',
+  500: 'Unexpected server error',
   503: 'The database is unavailable; retry after Retry-After seconds',
-};
+} as const;
 
+type ProblemStatus = keyof typeof DESCRIPTIONS;
 const problemContent = { 'application/problem+json': { schema: ProblemSchema } };
+type ProblemResponse = { description: string; content: typeof problemContent };
 
-/** Error responses for a route's OpenAPI definition; 500 and 503 apply to every route. */
-export function problemResponses(...statuses: (keyof typeof DESCRIPTIONS)[]) {
-  const responses: Record<number, { description: string; content: typeof problemContent }> = {};
-  for (const status of [...statuses, 503]) {
-    responses[status] = { description: DESCRIPTIONS[status] ?? 'Error', content: problemContent };
+/**
+ * Error responses for a route's OpenAPI definition, typed with their literal statuses so that the typed
+ * client (hono/client) knows them too; 500 and 503 apply to every route.
+ */
+export function problemResponses<const S extends readonly Exclude<ProblemStatus, 500 | 503>[]>(
+  ...statuses: S
+): { [K in S[number] | 500 | 503]: ProblemResponse } {
+  const responses: Partial<Record<ProblemStatus, ProblemResponse>> = {};
+  for (const status of [...statuses, 500, 503] as const) {
+    responses[status] = { description: DESCRIPTIONS[status], content: problemContent };
   }
-  responses[500] = { description: 'Unexpected server error', content: problemContent };
-  return responses;
+  return responses as { [K in S[number] | 500 | 503]: ProblemResponse };
 }
 
 export const AUTHENTICATED = [{ bearerAuth: [] }];

@@ -6,11 +6,8 @@
  * Known limit of the inference: GET …/build-packs/{packId}/content declares three content types for one
  * 200 (text/markdown, application/json, application/pdf); `res.json()` is then typed `unknown`, so the
  * JSON pack's document must be validated (or read as text) by the client. See the last test.
- * Error responses are not in the typed union either: routes declare them through `problemResponses()`,
- * whose `Record<number, …>` of `application/problem+json` contributes no literal statuses, so
- * `res.status` is typed as the success statuses only (`201` for POST /api/workshops, `200 | 304` for a
- * GET with ETag) and `res.json()` as the success body, although a 400/404/409/412/428 problem can come.
- * Check `res.status` at run time before trusting the body.
+ * Error responses are part of the typed union (`problemResponses()` declares literal statuses), so a
+ * body is typed only once the status has been checked: `assertStatus` below does both.
  */
 import { hc } from 'hono/client';
 import type { JSONValue } from 'hono/utils/types';
@@ -21,6 +18,14 @@ import { createTestApp, type TestApp } from '../support/test-app';
 
 type StepStatus = 'not_started' | 'in_progress' | 'complete';
 type WorkshopStatus = 'draft' | 'active' | 'paused' | 'completed';
+
+/** Checks the status at run time and narrows the typed response to that status's body. */
+function assertStatus<R extends { status: number }, S extends R['status']>(
+  response: R,
+  status: S,
+): asserts response is Extract<R, { status: S }> {
+  expect(response.status).toBe(status);
+}
 
 let t: TestApp;
 let client: ReturnType<typeof hc<AppType>>;
@@ -48,7 +53,7 @@ describe('hc<AppType> drives a whole workshop', () => {
     expect(refused.status).toBe(400);
 
     const res = await client.api.workshops.$post({ json: { originalIdea: 'Hot meals for night shifts' } });
-    expect(res.status).toBe(201);
+    assertStatus(res, 201);
     const workshop = await res.json();
     expectTypeOf(workshop.id).toEqualTypeOf<string>();
     expectTypeOf(workshop.status).toEqualTypeOf<WorkshopStatus>();
@@ -65,7 +70,7 @@ describe('hc<AppType> drives a whole workshop', () => {
 
   it('lists it', async () => {
     const res = await client.api.workshops.$get({ query: { limit: '5' } });
-    expect(res.status).toBe(200);
+    assertStatus(res, 200);
     const page = await res.json();
     expectTypeOf(page.nextCursor).toEqualTypeOf<string | null>();
     expect(page.items.map((item) => item.id)).toContain(workshopId);
@@ -73,7 +78,7 @@ describe('hc<AppType> drives a whole workshop', () => {
 
   it('reads the ten steps', async () => {
     const res = await client.api.workshops[':workshopId'].steps.$get({ param: { workshopId } });
-    expect(res.status).toBe(200);
+    assertStatus(res, 200);
     const { items } = await res.json();
     expectTypeOf(items).items.toHaveProperty('status').toEqualTypeOf<StepStatus>();
     expect(items.map((step) => [step.id, step.status, step.available])).toEqual(
@@ -90,7 +95,7 @@ describe('hc<AppType> drives a whole workshop', () => {
       const headers = { ...auth, ...(sessionId ? { 'X-Session-Id': sessionId } : {}) };
 
       const contextRes = await steps.context.$get({ param }, { headers });
-      expect(contextRes.status).toBe(200);
+      assertStatus(contextRes, 200);
       sessionId = contextRes.headers.get('x-session-id') ?? undefined;
       const context = await contextRes.json();
       expectTypeOf(context.prompt).toEqualTypeOf<string>();
@@ -101,14 +106,14 @@ describe('hc<AppType> drives a whole workshop', () => {
       );
 
       const saved = await steps.output.$put({ param, json: { output } }, { headers });
-      expect(saved.status).toBe(200);
+      assertStatus(saved, 200);
       const savedStep = await saved.json();
       // hc serialises `unknown` as any JSON value: an output is a JSON object or null.
       expectTypeOf(savedStep.output).toEqualTypeOf<{ [key: string]: JSONValue } | null>();
       expect(savedStep).toMatchObject({ id: stepId, status: 'in_progress', output });
 
       const done = await steps.complete.$post({ param, json: { by: 'ai' } }, { headers });
-      expect(done.status).toBe(200);
+      assertStatus(done, 200);
       const completed = await done.json();
       expectTypeOf(completed.completion).toEqualTypeOf<'ai_confirmed' | 'user_skipped' | null>();
       expect(completed).toMatchObject({ status: 'complete', completion: 'ai_confirmed' });
@@ -116,6 +121,7 @@ describe('hc<AppType> drives a whole workshop', () => {
     expect(sessionId).toMatch(/^ses_/);
 
     const res = await client.api.workshops[':workshopId'].$get({ param: { workshopId } });
+    assertStatus(res, 200);
     const workshop = await res.json();
     expect(workshop).toMatchObject({
       status: 'completed',
@@ -127,13 +133,13 @@ describe('hc<AppType> drives a whole workshop', () => {
   it('creates a build pack and fetches its content', async () => {
     const packs = client.api.workshops[':workshopId']['build-packs'];
     const created = await packs.$post({ param: { workshopId }, json: { format: 'markdown' } });
-    expect(created.status).toBe(201);
+    assertStatus(created, 201);
     const pack = await created.json();
     expectTypeOf(pack.format).toEqualTypeOf<'markdown' | 'json' | 'pdf'>();
     expect(pack).toMatchObject({ workshopId, format: 'markdown' });
 
     const content = await packs[':packId'].content.$get({ param: { workshopId, packId: pack.id } });
-    expect(content.status).toBe(200);
+    assertStatus(content, 200);
     expect(content.headers.get('content-type')).toMatch(/^text\/markdown/);
     const markdown = await content.text();
     expectTypeOf(markdown).toEqualTypeOf<string>();
@@ -142,7 +148,9 @@ describe('hc<AppType> drives a whole workshop', () => {
 
   it('types a content-negotiated body as unknown (the limit of the inference)', async () => {
     const packs = client.api.workshops[':workshopId']['build-packs'];
-    const pack = await (await packs.$post({ param: { workshopId }, json: { format: 'json' } })).json();
+    const created = await packs.$post({ param: { workshopId }, json: { format: 'json' } });
+    assertStatus(created, 201);
+    const pack = await created.json();
     const content = await packs[':packId'].content.$get({ param: { workshopId, packId: pack.id } });
     expect(content.headers.get('content-type')).toMatch(/^application\/json/);
     const document = await content.json();
