@@ -1,0 +1,294 @@
+/*
+ * Throughput of a list route and a write route through the app (loopback HTTP, keep-alive, CONCURRENCY
+ * closed-loop clients) against the raw driver (`neon()` from @neondatabase/serverless pointed at the same
+ * endpoint) replaying exactly the SQL the app sent for the same request — captured once per client from
+ * the app's capture port. Same rows, same concurrency, no injected delay; app and raw alternate in rounds.
+ */
+import { neon, neonConfig } from '@neondatabase/serverless';
+import type { BenchEnvironment } from './environment';
+import type { CapturedRequest } from './lib/capture-proxy';
+import { summariseStatement } from './lib/capture-proxy';
+import { ownCpuMs, processCpuMs } from './lib/cpu';
+import type { BenchRequest } from './lib/http';
+import { newSessionId } from './lib/ids';
+import { median, round } from './lib/stats';
+import { type Fixture, stepOutput } from './seed';
+import { type Row, verdict } from './table';
+
+export const THROUGHPUT_TARGET = 0.7;
+
+export interface ThroughputSide {
+  requests: number;
+  errors: number;
+  seconds: number;
+  rps: number;
+  meanMs: number;
+  /** CPU time per completed request: the app's process, and this process (SQL endpoint + load generator). */
+  cpuMsPerRequest: { app: number | null; bench: number };
+}
+
+export interface ThroughputResult {
+  route: string;
+  concurrency: number;
+  app: ThroughputSide;
+  raw: ThroughputSide;
+  /** Median over rounds of app ÷ raw req/s, each round measuring both back to back. */
+  ratio: number;
+  roundRatios: number[];
+  /** Total app requests ÷ total raw requests over all rounds. */
+  ratioOfTotals: number;
+  /** What the raw driver replays per request (one entry per round trip the app made). */
+  sql: { kind: string; statements: string[] }[];
+  error?: string;
+}
+
+export interface Scenario {
+  route: string;
+  request(worker: number): BenchRequest;
+  expect: number;
+}
+
+type Operation = () => Promise<void>;
+
+async function closedLoop(
+  workers: readonly Operation[],
+  durationMs: number,
+  appPid: number | undefined,
+): Promise<ThroughputSide> {
+  const appCpuBefore = processCpuMs(appPid);
+  const benchCpuBefore = ownCpuMs();
+  let requests = 0;
+  let errors = 0;
+  let busyMs = 0;
+  const started = performance.now();
+  const deadline = started + durationMs;
+  await Promise.all(
+    workers.map(async (operation) => {
+      while (performance.now() < deadline) {
+        const t0 = performance.now();
+        try {
+          await operation();
+          requests++;
+        } catch {
+          errors++;
+        }
+        busyMs += performance.now() - t0;
+      }
+    }),
+  );
+  const seconds = (performance.now() - started) / 1000;
+  const appCpuAfter = processCpuMs(appPid);
+  const done = Math.max(1, requests);
+  return {
+    requests,
+    errors,
+    seconds,
+    rps: requests / seconds,
+    meanMs: busyMs / Math.max(1, requests + errors),
+    cpuMsPerRequest: {
+      app: appCpuBefore === null || appCpuAfter === null ? null : (appCpuAfter - appCpuBefore) / done,
+      bench: (ownCpuMs() - benchCpuBefore) / done,
+    },
+  };
+}
+
+function combine(parts: readonly ThroughputSide[]): ThroughputSide {
+  const requests = parts.reduce((sum, part) => sum + part.requests, 0);
+  const errors = parts.reduce((sum, part) => sum + part.errors, 0);
+  const seconds = parts.reduce((sum, part) => sum + part.seconds, 0);
+  const busy = parts.reduce((sum, part) => sum + part.meanMs * (part.requests + part.errors), 0);
+  const cpu = (pick: (part: ThroughputSide) => number | null) => {
+    let total = 0;
+    for (const part of parts) {
+      const value = pick(part);
+      if (value === null) return null;
+      total += value * part.requests;
+    }
+    return round(total / Math.max(1, requests), 3);
+  };
+  return {
+    requests,
+    errors,
+    seconds: round(seconds),
+    rps: round(requests / seconds, 1),
+    meanMs: round(busy / Math.max(1, requests + errors)),
+    cpuMsPerRequest: {
+      app: cpu((part) => part.cpuMsPerRequest.app),
+      bench: cpu((part) => part.cpuMsPerRequest.bench) ?? 0,
+    },
+  };
+}
+
+function rawReplayer(databaseUrl: string) {
+  const arrays = neon(databaseUrl, { arrayMode: true, fullResults: true });
+  const objects = neon(databaseUrl, { arrayMode: false, fullResults: true });
+  const count = (result: { rowCount: number | null; rows: unknown[] }) =>
+    result.rowCount ?? result.rows.length;
+  return async (captured: readonly CapturedRequest[]): Promise<number> => {
+    let rows = 0;
+    for (const request of captured) {
+      const sql = request.arrayMode ? arrays : objects;
+      if (request.kind === 'single') {
+        const [statement] = request.statements;
+        if (!statement) continue;
+        rows += count(await sql.query(statement.query, statement.params));
+      } else if (request.arrayMode) {
+        const results = await arrays.transaction(
+          request.statements.map((statement) => arrays.query(statement.query, statement.params)),
+        );
+        rows += results.reduce((sum, result) => sum + count(result), 0);
+      } else {
+        const results = await objects.transaction(
+          request.statements.map((statement) => objects.query(statement.query, statement.params)),
+        );
+        rows += results.reduce((sum, result) => sum + count(result), 0);
+      }
+    }
+    return rows;
+  };
+}
+
+/** The list and the write route, one distinct request per concurrent client (its own user and rows). */
+export function throughputScenarios(fixture: Fixture, concurrency: number): Scenario[] {
+  const users = fixture.users;
+  const userFor = (worker: number) => {
+    const user = users[worker % users.length];
+    if (!user) throw new Error('no bench users');
+    return user;
+  };
+  const writeStep = fixture.stepIds[8] ?? '';
+  const sessions = Array.from({ length: concurrency }, () => newSessionId());
+
+  return [
+    {
+      route: 'GET /api/workshops',
+      expect: 200,
+      request: (worker) => ({
+        method: 'GET',
+        path: '/api/workshops?limit=20',
+        headers: userFor(worker).auth,
+      }),
+    },
+    {
+      route: 'PUT /api/workshops/{workshopId}/steps/{stepId}/output',
+      expect: 200,
+      request: (worker) => {
+        const user = userFor(worker);
+        return {
+          method: 'PUT',
+          path: `/api/workshops/${user.workshops[0] ?? ''}/steps/${writeStep}/output`,
+          headers: { ...user.auth, 'X-Session-Id': sessions[worker] ?? '' },
+          body: { output: stepOutput(writeStep, 31_000 + worker) },
+        };
+      },
+    },
+  ];
+}
+
+export async function measureThroughput(
+  env: BenchEnvironment,
+  fixture: Fixture,
+  options: { concurrency: number; warmupMs: number; roundMs: number; rounds: number },
+): Promise<ThroughputResult[]> {
+  neonConfig.fetchEndpoint = env.stack.env.NEON_SQL_ENDPOINT;
+  const replay = rawReplayer(env.stack.env.DATABASE_URL);
+  const scenarios = throughputScenarios(fixture, options.concurrency);
+
+  const results: ThroughputResult[] = [];
+  for (const scenario of scenarios) {
+    const workers = Array.from({ length: options.concurrency }, (_, worker) => worker);
+    try {
+      const requests = workers.map((worker) => scenario.request(worker));
+      // Capture the SQL of each client's request (also warms the tokens on the capture port's config).
+      const captured: CapturedRequest[][] = [];
+      for (const request of requests) {
+        env.proxy.take();
+        await env.capture.expect(request, [scenario.expect]);
+        captured.push(env.proxy.take());
+      }
+      const rowsSeen = await replay(captured[0] ?? []);
+      if (rowsSeen === 0) throw new Error('the replayed SQL returned no rows');
+
+      const appOps: Operation[] = requests.map((request) => async () => {
+        const response = await env.app.send(request);
+        if (response.status !== scenario.expect) throw new Error(`status ${response.status}`);
+      });
+      const rawOps: Operation[] = captured.map((sqlOfWorker) => async () => {
+        await replay(sqlOfWorker);
+      });
+      await closedLoop(appOps, options.warmupMs, env.appPid);
+      await closedLoop(rawOps, options.warmupMs, env.appPid);
+      const appParts: ThroughputSide[] = [];
+      const rawParts: ThroughputSide[] = [];
+      for (let r = 0; r < options.rounds; r++) {
+        if (r % 2 === 0) {
+          appParts.push(await closedLoop(appOps, options.roundMs, env.appPid));
+          rawParts.push(await closedLoop(rawOps, options.roundMs, env.appPid));
+        } else {
+          rawParts.push(await closedLoop(rawOps, options.roundMs, env.appPid));
+          appParts.push(await closedLoop(appOps, options.roundMs, env.appPid));
+        }
+      }
+      const roundRatios = appParts.map((part, r) => part.rps / (rawParts[r]?.rps ?? Number.NaN));
+      const app = combine(appParts);
+      const raw = combine(rawParts);
+      results.push({
+        route: scenario.route,
+        concurrency: options.concurrency,
+        app,
+        raw,
+        ratio: round(median(roundRatios)),
+        roundRatios: roundRatios.map((value) => round(value)),
+        ratioOfTotals: round(app.rps / raw.rps),
+        sql: (captured[0] ?? []).map((request) => ({
+          kind: request.kind,
+          statements: request.statements.map((statement) => summariseStatement(statement.query, 160)),
+        })),
+      });
+    } catch (error) {
+      const empty = {
+        requests: 0,
+        errors: 0,
+        seconds: 0,
+        rps: 0,
+        meanMs: 0,
+        cpuMsPerRequest: { app: null, bench: 0 },
+      };
+      results.push({
+        route: scenario.route,
+        concurrency: options.concurrency,
+        app: empty,
+        raw: empty,
+        ratio: Number.NaN,
+        roundRatios: [],
+        ratioOfTotals: Number.NaN,
+        sql: [],
+        error: String(error),
+      });
+    }
+  }
+  return results;
+}
+
+export function throughputRows(results: readonly ThroughputResult[]): Row[] {
+  return results.map((result) => {
+    const section = 'throughput vs raw driver, same SQL';
+    const figure = `req/s app÷raw ${result.route} (c=${result.concurrency})`;
+    const target = `≥ ${THROUGHPUT_TARGET}`;
+    if (result.error)
+      return { section, figure, target, measured: 'error', verdict: 'error', note: result.error };
+    const errors = result.app.errors + result.raw.errors;
+    return {
+      section,
+      figure,
+      target,
+      measured: `${result.ratio.toFixed(2)} (${result.app.rps} vs ${result.raw.rps} req/s; rounds ${result.roundRatios.join('/')}${errors ? `; ${errors} errors` : ''})`,
+      verdict: verdict(result.ratio >= THROUGHPUT_TARGET && errors === 0),
+      note: `${errors ? `${result.app.errors} app / ${result.raw.errors} raw requests failed; ` : ''}CPU per request: app process ${
+        result.app.cpuMsPerRequest.app ?? '?'
+      } ms, bench process (endpoint + client) ${result.app.cpuMsPerRequest.bench} ms vs raw ${
+        result.raw.cpuMsPerRequest.bench
+      } ms; mean latency app ${result.app.meanMs} ms vs raw ${result.raw.meanMs} ms`,
+    };
+  });
+}
