@@ -7,11 +7,13 @@ const SAFE_RETRIES = 2;
 
 /**
  * Repeating a request is safe when the method is idempotent, or when the client made it so with an
- * Idempotency-Key. Completing a step twice changes nothing, so that POST is safe too.
+ * Idempotency-Key. Completing a step twice changes nothing, so that POST is safe too. A conditional PUT is
+ * not: had the first attempt committed, the retry would find a new version and answer 412 for a success.
  */
 function retriesFor(c: Context<AppEnv>): number {
   const method = c.req.method;
-  if (method === 'GET' || method === 'HEAD' || method === 'PUT') return SAFE_RETRIES;
+  if (method === 'GET' || method === 'HEAD') return SAFE_RETRIES;
+  if (method === 'PUT') return c.req.header('If-Match') ? 0 : SAFE_RETRIES;
   if (method === 'POST' && (c.req.header('Idempotency-Key') || c.req.path.endsWith('/complete')))
     return SAFE_RETRIES;
   return 0;

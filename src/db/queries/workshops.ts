@@ -102,24 +102,45 @@ export type CreateResult =
 export async function createWorkshop(db: Database, params: CreateParams): Promise<CreateResult> {
   const { workshopId, userId } = params;
   const idempotency = idempotencyStatements(userId, params.idempotency);
-  const exists = sql`exists (select 1 from workshops where id = ${workshopId})`;
   const owned = sql`(select count(*)::int from workshops where clerk_user_id = ${userId})`;
   const stepRows = sql.join(
     STEP_DEFINITIONS.map((definition, index) => sql`(${params.stepIds[index]}, ${definition.id})`),
     sql`, `,
   );
-  const [, , , , , detail, count, remembered, recalled, original] = await db.batch([
-    db.execute(params.idempotency ? idempotency.lock : sql`select 1`),
-    db.execute(sql`select pg_advisory_xact_lock(hashtextextended(${`workshop-cap:${userId}`}, 0))`),
-    db.execute(sql`insert into workshops (id, title, original_idea, clerk_user_id, template_id, org_id)
+  const capLock = db.execute(
+    sql`select pg_advisory_xact_lock(hashtextextended(${`workshop-cap:${userId}`}, 0))`,
+  );
+  // Workshop, owner and ten steps in one statement; the rows become visible to the next statement.
+  const insertAll = db.execute<{ owned: number }>(sql`
+    with new_workshop as (
+      insert into workshops (id, title, original_idea, clerk_user_id, template_id, org_id)
       select ${workshopId}, ${params.title}, ${params.originalIdea}, ${userId}, ${params.templateId}, ${params.orgId}
-      where ${owned} < ${params.cap} and ${idempotency.isFirst}`),
-    db.execute(sql`insert into workshop_members (id, workshop_id, clerk_user_id, role)
-      select ${params.memberId}, ${workshopId}, ${userId}, 'owner' where ${exists}`),
-    db.execute(sql`insert into workshop_steps (id, workshop_id, step_id)
-      select v.id, ${workshopId}, v.step_id from (values ${stepRows}) as v(id, step_id) where ${exists}`),
-    db.execute<WorkshopDetailRow>(detailQuery(userId, workshopId)),
-    db.execute<{ count: number }>(sql`select ${owned} as count`),
+      where ${owned} < ${params.cap} and ${idempotency.isFirst}
+      returning id
+    ), owner as (
+      insert into workshop_members (id, workshop_id, clerk_user_id, role)
+      select ${params.memberId}, id, ${userId}, 'owner' from new_workshop
+    ), steps as (
+      insert into workshop_steps (id, workshop_id, step_id)
+      select v.id, w.id, v.step_id from new_workshop w, (values ${stepRows}) as v(id, step_id)
+    )
+    select ${owned} as owned`);
+  const detail = db.execute<WorkshopDetailRow>(detailQuery(userId, workshopId));
+
+  if (!params.idempotency) {
+    const [, inserted, created] = await db.batch([capLock, insertAll, detail]);
+    const workshop = created.rows[0];
+    return workshop
+      ? { outcome: 'created', workshop }
+      : { outcome: 'cap_reached', owned: inserted.rows[0]?.owned ?? 0 };
+  }
+
+  const exists = sql`exists (select 1 from workshops where id = ${workshopId})`;
+  const [, , inserted, created, remembered, recalled, original] = await db.batch([
+    db.execute(idempotency.lock),
+    capLock,
+    insertAll,
+    detail,
     db.execute<{ resource_id: string | null }>(
       sql`${idempotency.remember(
         sql`case when ${exists} then 201 else 403 end`,
@@ -131,12 +152,12 @@ export async function createWorkshop(db: Database, params: CreateParams): Promis
     db.execute<IdempotencyRecord>(idempotency.recall),
     db.execute<WorkshopDetailRow>(detailQuery(userId, sql`(${idempotency.recallResourceId})`)),
   ]);
-  const workshop = detail.rows[0];
+  const workshop = created.rows[0];
   if (workshop) return { outcome: 'created', workshop };
   const record = recalled.rows[0];
   if (record && remembered.rows.length === 0)
     return { outcome: 'replayed', record, workshop: original.rows[0] };
-  return { outcome: 'cap_reached', owned: count.rows[0]?.count ?? 0 };
+  return { outcome: 'cap_reached', owned: inserted.rows[0]?.owned ?? 0 };
 }
 
 export interface UpdateParams {
