@@ -1,3 +1,19 @@
+/** Common file systems allow 255 bytes per name; leave room for the extension. */
+const MAX_NAME_BYTES = 200;
+const encoder = new TextEncoder();
+
+/** The longest prefix of whole graphemes (a flag, an emoji with its skin tone) within the byte budget. */
+function fitToBytes(text: string, maxBytes: number): string {
+  let fitted = '';
+  let bytes = 0;
+  for (const { segment } of new Intl.Segmenter(undefined, { granularity: 'grapheme' }).segment(text)) {
+    bytes += encoder.encode(segment).length;
+    if (bytes > maxBytes) break;
+    fitted += segment;
+  }
+  return fitted;
+}
+
 /**
  * `attachment` with an ASCII fallback name and the exact UTF-8 name (RFC 6266 / RFC 8187), so every
  * client gets a sensible file name from any title.
@@ -11,7 +27,7 @@ export function attachment(title: string, extension: string): string {
       .trim()
       .replace(/\s+/g, '-')
       .slice(0, 80) || 'build-pack';
-  const exact = encodeURIComponent(`${Array.from(title).slice(0, 120).join('')}.${extension}`).replace(
+  const exact = encodeURIComponent(`${fitToBytes(title, MAX_NAME_BYTES)}.${extension}`).replace(
     /['()*]/g,
     (char) => `%${char.charCodeAt(0).toString(16).toUpperCase()}`,
   );
