@@ -25,8 +25,8 @@ export default defineConfig({
           workers: [
             {
               name: BUNDLED_WORKER_NAME,
-              modules: true,
-              scriptPath: bundle.scriptPath,
+              // The entry and its code-split chunks (the lazily loaded PDF renderer), as wrangler uploads them.
+              modules: bundle.modules,
               modulesRoot: bundle.modulesRoot,
               compatibilityDate: bundle.compatibilityDate,
               bindings,

@@ -4,7 +4,7 @@
  * which hides mistakes that only a real Worker start shows (I/O, timers or random values in global scope).
  */
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -13,6 +13,8 @@ const ROOT = resolve(new URL('../..', import.meta.url).pathname);
 
 export interface WorkerBundle {
   scriptPath: string;
+  /** Every module of the upload: the entry first, then the code-split chunks (the lazily loaded PDF renderer). */
+  modules: { type: 'ESModule'; path: string }[];
   /** The output directory: workerd resolves module names relative to it. */
   modulesRoot: string;
   compatibilityDate: string;
@@ -38,8 +40,14 @@ export async function buildWorkerBundle(outdir: string): Promise<WorkerBundle> {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
     throw new Error(`wrangler deploy --dry-run failed:\n${`${stdout}${stderr}` || String(error)}`);
   }
+  const entry = join(outdir, 'index.mjs');
+  const chunks = readdirSync(join(outdir, 'chunks')).filter((name) => name.endsWith('.mjs'));
   return {
-    scriptPath: join(outdir, 'index.js'),
+    scriptPath: entry,
+    modules: [entry, ...chunks.map((name) => join(outdir, 'chunks', name))].map((path) => ({
+      type: 'ESModule' as const,
+      path,
+    })),
     modulesRoot: outdir,
     compatibilityDate: wranglerCompatibilityDate(),
   };

@@ -30,4 +30,28 @@ describe('the deployable bundle, booted as its own worker', () => {
     expect(anonymous.status).toBe(401);
     await anonymous.body?.cancel();
   });
+
+  it('loads the code-split PDF renderer on demand and renders a build pack', async () => {
+    const headers = { ...bearer(tokens.owner), 'Content-Type': 'application/json' };
+    const created = await bundledWorkerFetch('/api/workshops', {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ originalIdea: 'Ελληνικά and Кириллица in a PDF from the Worker bundle' }),
+    });
+    expect(created.status, await created.clone().text()).toBe(201);
+    const workshop = (await created.json()) as { id: string };
+    const pack = await bundledWorkerFetch(`/api/workshops/${workshop.id}/build-packs`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ format: 'pdf' }),
+    });
+    expect(pack.status, await pack.clone().text()).toBe(201);
+    const { contentUrl } = (await pack.json()) as { contentUrl: string };
+    const content = await bundledWorkerFetch(contentUrl, { headers: bearer(tokens.owner) });
+    expect(content.status).toBe(200);
+    expect(content.headers.get('content-type')).toBe('application/pdf');
+    const bytes = new Uint8Array(await content.arrayBuffer());
+    expect(new TextDecoder().decode(bytes.subarray(0, 5))).toBe('%PDF-');
+    expect(bytes.length).toBeGreaterThan(1000);
+  });
 });
