@@ -25,6 +25,7 @@ import {
   readIdempotency,
 } from '../lib/idempotency';
 import { newId } from '../lib/ids';
+import { RenderedPackCache } from '../lib/rendered-pack-cache';
 import { meets } from '../lib/roles';
 import { toIso } from '../lib/timestamps';
 import { requireAuth } from '../middleware/auth';
@@ -172,6 +173,8 @@ const FORMATS = {
   pdf: { contentType: 'application/pdf', extension: 'pdf' },
 } as const;
 
+const renderedPacks = new RenderedPackCache();
+
 /** The PDF renderer and its fonts load only when a PDF is asked for, keeping them off every other path. */
 async function render(source: BuildPackSource): Promise<string | Uint8Array> {
   switch (source.pack.format) {
@@ -194,7 +197,11 @@ async function respondWithContent(c: Context<AppEnv>, row: PackContentRow) {
   c.header('ETag', etag);
   c.header('Cache-Control', 'private, no-cache');
   if (matchesIfNoneMatch(c.req.header('If-None-Match'), etag)) return c.body(null, 304);
-  const body = await render(source);
+  let body = renderedPacks.get(etag);
+  if (body === undefined) {
+    body = await render(source);
+    renderedPacks.set(etag, body);
+  }
   c.header('Content-Type', format.contentType);
   c.header('Content-Disposition', attachment(source.pack.title, format.extension));
   return c.body(typeof body === 'string' ? body : body.slice().buffer, 200);
