@@ -51,6 +51,12 @@ export const bodyLimits = createMiddleware<AppEnv>(async (c, next) => {
   const headers = new Headers(c.req.raw.headers);
   headers.set('Content-Length', String(size));
   headers.delete('Transfer-Encoding');
-  c.req.raw = new Request(c.req.raw, { body: buffer, headers });
+  // A fresh Request rather than a copy of the original: some adapters' request objects cannot be cloned.
+  c.req.raw = new Request(c.req.url, {
+    method: c.req.method,
+    headers,
+    body: buffer,
+    signal: c.req.raw.signal,
+  });
   return next();
 });

@@ -49,6 +49,7 @@ beforeAll(async () => {
 afterEach(() => {
   app.endpoint.clearFaults(app.database.name);
   proxy.dropNext(0);
+  proxy.loseAnswerOfNext(0);
 });
 
 afterAll(async () => {
@@ -309,6 +310,125 @@ describe('retries', () => {
   });
 });
 
+describe('the database committed but its answer was lost (connection reset after the commit)', () => {
+  const ownedBy = (userId: string) =>
+    count(app, 'select count(*) from workshops where clerk_user_id = $1', [userId]);
+
+  it('POST /api/workshops with an Idempotency-Key is retried and replayed: 201, one workshop [key makes the retry safe]', async () => {
+    const userId = 'user_faults_lost_keyed';
+    proxy.loseAnswerOfNext(1);
+    const seen = proxy.seen();
+    const response = await send(
+      'POST',
+      '/api/workshops',
+      { originalIdea: 'Answer lost' },
+      { 'Idempotency-Key': 'lost-answer' },
+      userId,
+    );
+    const text = await response.text();
+    expect(response.status, text).toBe(201);
+    expect(proxy.seen() - seen).toBe(2);
+    const [row] = await rows<{ id: string }>(app, 'select id from workshops where clerk_user_id = $1', [
+      userId,
+    ]);
+    expect((JSON.parse(text) as { id: string }).id).toBe(row?.id);
+    expect(await ownedBy(userId)).toBe(1);
+  });
+
+  it('POST …/build-packs with an Idempotency-Key is retried and replayed: 201, one pack [key makes the retry safe]', async () => {
+    const target = await createWorkshop(owner, 'Lost pack answer');
+    proxy.loseAnswerOfNext(1);
+    const seen = proxy.seen();
+    const response = await send(
+      'POST',
+      `/api/workshops/${target}/build-packs`,
+      { format: 'json' },
+      { 'Idempotency-Key': 'lost-pack' },
+    );
+    expect(response.status, await response.clone().text()).toBe(201);
+    expect(proxy.seen() - seen).toBe(2);
+    expect(await count(app, 'select count(*) from build_packs where workshop_id = $1', [target])).toBe(1);
+  });
+
+  it('POST /api/workshops without a key is not retried: 503, and the one committed workshop is not duplicated [no blind retry of creates]', async () => {
+    const userId = 'user_faults_lost_unkeyed';
+    proxy.loseAnswerOfNext(1);
+    const seen = proxy.seen();
+    await expectUnavailable(
+      await send('POST', '/api/workshops', { originalIdea: 'Answer lost' }, {}, userId),
+    );
+    expect(proxy.seen() - seen).toBe(1);
+    // The 503 is honest about the outcome being unknown: the create did commit, once.
+    expect(await ownedBy(userId)).toBe(1);
+  });
+
+  it('POST …/complete is retried and answers 200: completing twice changes nothing', async () => {
+    const target = await createWorkshop('user_faults_lost_complete', 'Complete once');
+    proxy.loseAnswerOfNext(1);
+    const response = await send(
+      'POST',
+      `/api/workshops/${target}/steps/challenge/complete`,
+      { by: 'ai' },
+      {},
+      'user_faults_lost_complete',
+    );
+    expect(response.status, await response.clone().text()).toBe(200);
+    expect(((await response.json()) as { status: string }).status).toBe('complete');
+  });
+
+  it('PUT a step output with If-Match naming the current version: the applied write is not answered 412 [a conditional write must not be retried blindly]', async () => {
+    const userId = 'user_faults_lost_ifmatch';
+    const target = await createWorkshop(userId, 'Conditional write');
+    const path = `/api/workshops/${target}/steps/challenge/output`;
+    const first = await send('PUT', path, { output: { version: 1 } }, {}, userId);
+    expect(first.status).toBe(200);
+    const etag = first.headers.get('etag') ?? '';
+
+    proxy.loseAnswerOfNext(1);
+    const response = await send('PUT', path, { output: { version: 2 } }, { 'If-Match': etag }, userId);
+    const text = await response.text();
+    const [stored] = await rows<{ output: unknown }>(
+      app,
+      "select output from workshop_steps where workshop_id = $1 and step_id = 'challenge'",
+      [target],
+    );
+    // The client's write was applied exactly once, and nobody else wrote: telling it "the step changed
+    // since you read it" (412) is false. 200 (it worked) or 503 (unknown, as without a retry) are true.
+    expect(stored?.output).toEqual({ version: 2 });
+    expect([200, 503], text).toContain(response.status);
+  });
+
+  it('PUT a member is retried: a 2xx and exactly one membership', async () => {
+    proxy.loseAnswerOfNext(1);
+    const response = await send('PUT', `/api/workshops/${workshopId}/members/user_faults_lost_member`, {
+      role: 'viewer',
+    });
+    expect([200, 201], await response.clone().text()).toContain(response.status);
+    expect(
+      await count(
+        app,
+        'select count(*) from workshop_members where workshop_id = $1 and clerk_user_id = $2',
+        [workshopId, 'user_faults_lost_member'],
+      ),
+    ).toBe(1);
+  });
+
+  it('PUT share (rotation) is retried: the token answered is the one stored, and its link works', async () => {
+    proxy.loseAnswerOfNext(1);
+    const response = await send('PUT', `/api/workshops/${workshopId}/share`);
+    const text = await response.text();
+    expect(response.status, text).toBe(200);
+    const { shareToken } = JSON.parse(text) as { shareToken: string };
+    const [row] = await rows<{ share_token: string }>(
+      app,
+      'select share_token from workshops where id = $1',
+      [workshopId],
+    );
+    expect(row?.share_token).toBe(shareToken);
+    expect((await app.request(`/api/shared/${shareToken}`)).status).toBe(200);
+  });
+});
+
 /** Runs `request` with a failure injected into statements matching `pattern`; expects a clean 5xx. */
 async function withFailingStatement(pattern: string, request: () => Promise<Response>): Promise<void> {
   app.endpoint.setFaults({ failQuery: { pattern } }, app.database.name);
@@ -331,14 +451,11 @@ describe('a failure injected into each statement of a multi-statement write leav
   const CREATE_WORKSHOP_STATEMENTS: readonly (readonly [string, string])[] = [
     ['1 the Idempotency-Key lock and sweep', 'with swept as'],
     ['2 the cap lock', '^select pg_advisory_xact_lock'],
-    ['3 insert into workshops', '^insert into workshops '],
-    ['4 insert into workshop_members', '^insert into workshop_members'],
-    ['5 insert into workshop_steps', '^insert into workshop_steps'],
-    ['6 the read-back of the new workshop', 'where w\\.id = \\$\\d+\\s*$'],
-    ['7 the count of owned workshops', '\\) as count\\s*$'],
-    ['8 remembering the key', '^insert into idempotency_keys'],
-    ['9 recalling the key', '^select request_hash'],
-    ['10 the read-back of a replayed workshop', 'where w\\.id = \\(select resource_id'],
+    ['3 the workshop, owner and ten steps (one statement)', '^\\s*with new_workshop as'],
+    ['4 the read-back of the new workshop', 'where w\\.id = \\$\\d+\\s*$'],
+    ['5 remembering the key', '^insert into idempotency_keys'],
+    ['6 recalling the key', '^select request_hash'],
+    ['7 the read-back of a replayed workshop', 'where w\\.id = \\(select resource_id'],
   ];
 
   it.each(CREATE_WORKSHOP_STATEMENTS)(

@@ -14,6 +14,11 @@ export interface FlakyProxy {
   setTarget(url: string): void;
   /** The next `count` requests are dropped without an answer. */
   dropNext(count: number): void;
+  /**
+   * The next `count` requests reach the database (and commit), but their answers are lost: the
+   * connection is destroyed once the endpoint has answered.
+   */
+  loseAnswerOfNext(count: number): void;
   /** Requests received (dropped or forwarded). */
   seen(): number;
   close(): Promise<void>;
@@ -22,6 +27,7 @@ export interface FlakyProxy {
 export async function startFlakyProxy(): Promise<FlakyProxy> {
   let target: URL | undefined;
   let toDrop = 0;
+  let toLose = 0;
   let seen = 0;
   const server = createServer((request, response) => {
     seen++;
@@ -30,6 +36,8 @@ export async function startFlakyProxy(): Promise<FlakyProxy> {
       request.socket.destroy();
       return;
     }
+    const loseAnswer = toLose > 0;
+    toLose = Math.max(0, toLose - 1);
     const upstream = forward(
       {
         host: target.hostname,
@@ -39,6 +47,11 @@ export async function startFlakyProxy(): Promise<FlakyProxy> {
         headers: request.headers,
       },
       (answer) => {
+        if (loseAnswer) {
+          answer.resume();
+          answer.on('end', () => request.socket.destroy());
+          return;
+        }
         response.writeHead(answer.statusCode ?? 502, answer.headers);
         answer.pipe(response);
       },
@@ -59,6 +72,9 @@ export async function startFlakyProxy(): Promise<FlakyProxy> {
     },
     dropNext: (count) => {
       toDrop = count;
+    },
+    loseAnswerOfNext: (count) => {
+      toLose = count;
     },
     seen: () => seen,
     close: async () => {

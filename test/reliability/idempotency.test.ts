@@ -71,6 +71,16 @@ async function newWorkshop(userId: string, idea = 'An idempotent fixture'): Prom
   return (await json<WorkshopBody>(await createWorkshop(userId, { originalIdea: idea }), 201)).id;
 }
 
+/**
+ * Opens as many database connections as a storm needs, and caches the caller's verified token: without
+ * this the first storm is staggered by connection set-up and token checks, and is no race at all.
+ */
+async function warmUp(userId: string, plan?: string): Promise<void> {
+  const headers = await as(userId, plan ? { plan } : {});
+  const answers = await Promise.all(Array.from({ length: 20 }, () => app.request('/api/me', { headers })));
+  expect(answers.map((answer) => answer.status)).toEqual(Array(20).fill(200));
+}
+
 const workshopsOf = (userId: string) =>
   count(app, 'select count(*) from workshops where clerk_user_id = $1', [userId]);
 
@@ -119,25 +129,28 @@ describe('Idempotency-Key on POST /api/workshops', () => {
     ]);
   });
 
-  it('20 concurrent retries with one key → one row, all 201 with the same id [per-key advisory lock]', async () => {
-    const userId = 'user_idem_storm';
-    const headers = withKey(await as(userId, { plan: 'pro' }), 'storm-1');
-    const responses = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        app.request('/api/workshops', { method: 'POST', ...jsonBody({ originalIdea: 'Storm' }, headers) }),
-      ),
-    );
-    const texts = await Promise.all(responses.map((response) => response.text()));
-    expect(
-      responses.map((response) => response.status),
-      texts.find((_, index) => responses[index]?.status !== 201),
-    ).toEqual(Array(20).fill(201));
-    const ids = new Set(texts.map((text) => (JSON.parse(text) as WorkshopBody).id));
-    expect(ids.size).toBe(1);
-    const replayed = responses.filter((response) => response.headers.get('idempotent-replayed') === 'true');
-    expect(replayed).toHaveLength(19);
-    expect(await tracesOf(userId)).toEqual({ workshops: 1, members: 1, steps: 10 });
-    expect(await keysOf(userId)).toHaveLength(1);
+  it('20 concurrent retries with one key → one row, all 201 with the same id [per-key lock; the per-user cap lock serialises these too]', async () => {
+    for (let round = 0; round < 3; round++) {
+      const userId = `user_idem_storm_${round}`;
+      await warmUp(userId, 'pro');
+      const headers = withKey(await as(userId, { plan: 'pro' }), `storm-${round}`);
+      const responses = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          app.request('/api/workshops', { method: 'POST', ...jsonBody({ originalIdea: 'Storm' }, headers) }),
+        ),
+      );
+      const texts = await Promise.all(responses.map((response) => response.text()));
+      expect(
+        responses.map((response) => response.status),
+        texts.find((_, index) => responses[index]?.status !== 201),
+      ).toEqual(Array(20).fill(201));
+      const ids = new Set(texts.map((text) => (JSON.parse(text) as WorkshopBody).id));
+      expect(ids.size).toBe(1);
+      const replayed = responses.filter((response) => response.headers.get('idempotent-replayed') === 'true');
+      expect(replayed).toHaveLength(19);
+      expect(await tracesOf(userId)).toEqual({ workshops: 1, members: 1, steps: 10 });
+      expect(await keysOf(userId)).toHaveLength(1);
+    }
   });
 
   it('same key with a different body → 422 idempotency_key_reused, nothing written [request hash check]', async () => {
@@ -370,26 +383,29 @@ describe('Idempotency-Key on POST /api/workshops/{workshopId}/build-packs', () =
   });
 
   it('20 concurrent retries with one key → one row, all 201 with the same id [per-key advisory lock]', async () => {
-    const target = await newWorkshop(owner, 'Pack storm');
-    const headers = withKey(await as(owner), 'pack-storm');
-    const responses = await Promise.all(
-      Array.from({ length: 20 }, () =>
-        app.request(`/api/workshops/${target}/build-packs`, {
-          method: 'POST',
-          ...jsonBody({ format: 'json' }, headers),
-        }),
-      ),
-    );
-    const texts = await Promise.all(responses.map((response) => response.text()));
-    expect(
-      responses.map((response) => response.status),
-      texts.find((_, index) => responses[index]?.status !== 201),
-    ).toEqual(Array(20).fill(201));
-    expect(new Set(texts.map((text) => (JSON.parse(text) as PackBody).id)).size).toBe(1);
-    expect(
-      responses.filter((response) => response.headers.get('idempotent-replayed') === 'true'),
-    ).toHaveLength(19);
-    expect(await packsIn(target)).toBe(1);
+    await warmUp(owner);
+    for (let round = 0; round < 3; round++) {
+      const target = await newWorkshop(owner, `Pack storm ${round}`);
+      const headers = withKey(await as(owner), `pack-storm-${round}`);
+      const responses = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          app.request(`/api/workshops/${target}/build-packs`, {
+            method: 'POST',
+            ...jsonBody({ format: 'json' }, headers),
+          }),
+        ),
+      );
+      const texts = await Promise.all(responses.map((response) => response.text()));
+      expect(
+        responses.map((response) => response.status),
+        texts.find((_, index) => responses[index]?.status !== 201),
+      ).toEqual(Array(20).fill(201));
+      expect(new Set(texts.map((text) => (JSON.parse(text) as PackBody).id)).size).toBe(1);
+      expect(
+        responses.filter((response) => response.headers.get('idempotent-replayed') === 'true'),
+      ).toHaveLength(19);
+      expect(await packsIn(target)).toBe(1);
+    }
   });
 
   it('same key with a different body → 422 idempotency_key_reused, nothing written [request hash check]', async () => {
@@ -493,5 +509,37 @@ describe('Idempotency-Key on POST /api/workshops/{workshopId}/build-packs', () =
         [owner],
       ),
     ).toBe(1);
+  });
+});
+
+describe('repeating a request that is idempotent by nature', () => {
+  it('20 concurrent POST …/complete of one step → all 200 complete, one completion [complete is idempotent]', async () => {
+    const owner = 'user_idem_completer';
+    await warmUp(owner, 'pro');
+    const failures: string[] = [];
+    for (let round = 0; round < 5; round++) {
+      const workshopId = await newWorkshop(owner, `Complete race ${round}`);
+      const headers = await as(owner, { plan: 'pro' });
+      const responses = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          app.request(`/api/workshops/${workshopId}/steps/challenge/complete`, {
+            method: 'POST',
+            ...jsonBody({ by: 'ai' }, headers),
+          }),
+        ),
+      );
+      const texts = await Promise.all(responses.map((response) => response.text()));
+      const statuses = responses.map((response) => response.status);
+      if (statuses.some((status) => status !== 200)) {
+        failures.push(`round ${round}: ${statuses.join(',')} — ${texts.find((_, i) => statuses[i] !== 200)}`);
+      }
+      const [step] = await rows<{ status: string; completion: string }>(
+        app,
+        "select status, completion from workshop_steps where workshop_id = $1 and step_id = 'challenge'",
+        [workshopId],
+      );
+      expect(step).toEqual({ status: 'complete', completion: 'ai_confirmed' });
+    }
+    expect(failures).toEqual([]);
   });
 });

@@ -168,8 +168,8 @@ async function fuzzOne(
   }
   report.requests++;
   report.byStatus[status] = (report.byStatus[status] ?? 0) + 1;
-  report.byKind[body.kind.replace(/ \(.*\)$|#\d+$| [-\d.e]+$/, '')] =
-    (report.byKind[body.kind.replace(/ \(.*\)$|#\d+$| [-\d.e]+$/, '')] ?? 0) + 1;
+  const family = body.kind.replace(/ \(.*\)$|#\d+$| [-\d.e]+$/, '');
+  report.byKind[family] = (report.byKind[family] ?? 0) + 1;
   if (verdict.valid) report.valid++;
 
   const reasons: string[] = [];
@@ -188,27 +188,22 @@ async function fuzzOne(
     }
     if (/\n\s+at /.test(answer)) reasons.push('a stack trace in the body');
   }
-  if (reasons.length > 0 && report.failures.length < 20) {
-    report.failures.push({
-      kind: body.kind,
-      key,
-      status,
-      expected: verdict.statuses,
-      reason: reasons.join('; '),
-      body: body.text.length > 300 ? `${body.text.slice(0, 300)}… (${utf8(body.text)} bytes)` : body.text,
-      answer: answer.slice(0, 400),
-    });
-  } else if (reasons.length > 0) {
-    report.failures.push({
-      kind: body.kind,
-      key,
-      status,
-      expected: verdict.statuses,
-      reason: reasons.join('; '),
-      body: '',
-      answer: '',
-    });
-  }
+  if (reasons.length === 0) return;
+  // Every failure counts; the first few keep their bodies for the report.
+  const detailed = report.failures.length < 20;
+  report.failures.push({
+    kind: body.kind,
+    key,
+    status,
+    expected: verdict.statuses,
+    reason: reasons.join('; '),
+    body: !detailed
+      ? ''
+      : body.text.length > 300
+        ? `${body.text.slice(0, 300)}… (${utf8(body.text)} bytes)`
+        : body.text,
+    answer: detailed ? answer.slice(0, 400) : '',
+  });
 }
 
 /** One line per route, for the log of a run. */

@@ -184,11 +184,16 @@ type StepWriteRow = {
   session_id: string | null;
 };
 
+/**
+ * The step as the write finds it. The row lock makes a concurrent write to the same step wait and then read
+ * the committed row, so a second completion sees "complete" instead of a stale "in progress".
+ */
 function beforeCte(params: Scope & { stepId: string }): SQL {
   return sql`before as (
       select ${stepJson(true)} as step
       from workshop_steps ws join step_definitions d on d.id = ws.step_id
       where ws.workshop_id = ${params.workshopId} and ws.step_id = ${params.stepId} and ${isMember}
+      for update of ws
     )`;
 }
 
