@@ -35,7 +35,7 @@ import {
   BuildPackSchema,
   CreateBuildPackSchema,
 } from '../schemas/build-packs';
-import { AUTHENTICATED, problemResponses, WorkshopIdParams } from '../schemas/common';
+import { AUTHENTICATED, jsonResponse, problemResponses, WorkshopIdParams } from '../schemas/common';
 
 const contentPath = (row: BuildPackRow) => `/api/workshops/${row.workshop_id}/build-packs/${row.id}/content`;
 
@@ -47,11 +47,6 @@ const toBuildPack = (row: BuildPackRow) => ({
   contentUrl: contentPath(row),
   createdAt: toIso(row.created_at),
   updatedAt: toIso(row.updated_at),
-});
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
 });
 
 const createPackRoute = createRoute({
@@ -67,7 +62,7 @@ const createPackRoute = createRoute({
     body: { required: true, content: { 'application/json': { schema: CreateBuildPackSchema } } },
   },
   responses: {
-    201: json(BuildPackSchema, 'Created; `Location` names it, `contentUrl` renders it'),
+    201: jsonResponse(BuildPackSchema, 'Created; `Location` names it, `contentUrl` renders it'),
     ...problemResponses(400, 401, 403, 404, 413),
   },
 });
@@ -80,7 +75,7 @@ const listRoute = createRoute({
   security: AUTHENTICATED,
   middleware: [requireAuth] as const,
   request: { params: WorkshopIdParams },
-  responses: { 200: json(BuildPackListSchema, 'Build packs'), ...problemResponses(401, 404) },
+  responses: { 200: jsonResponse(BuildPackListSchema, 'Build packs'), ...problemResponses(401, 404) },
 });
 
 const getRoute = createRoute({
@@ -91,7 +86,7 @@ const getRoute = createRoute({
   security: AUTHENTICATED,
   middleware: [requireAuth] as const,
   request: { params: BuildPackParams },
-  responses: { 200: json(BuildPackSchema, 'The build pack'), ...problemResponses(401, 404) },
+  responses: { 200: jsonResponse(BuildPackSchema, 'The build pack'), ...problemResponses(401, 404) },
 });
 
 const contentRoute = createRoute({

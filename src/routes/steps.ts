@@ -1,4 +1,4 @@
-import { createRoute, type z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import type { StepRow } from '../db/queries/steps';
 import {
   completeStep,
@@ -18,7 +18,13 @@ import { toIso, toIsoOrNull } from '../lib/timestamps';
 import { requireAuth } from '../middleware/auth';
 import { STEP_OUTPUT_LIMIT_BYTES } from '../middleware/body-limit';
 import { announceSession } from '../middleware/session';
-import { AUTHENTICATED, problemResponses, WorkshopIdParams } from '../schemas/common';
+import {
+  AUTHENTICATED,
+  jsonRequestBody,
+  jsonResponse,
+  problemResponses,
+  WorkshopIdParams,
+} from '../schemas/common';
 import {
   CompleteStepSchema,
   PutOutputSchema,
@@ -29,15 +35,6 @@ import {
 } from '../schemas/steps';
 
 export const STEP_TAG = 'st';
-
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-const jsonBody = <T extends z.ZodType>(schema: T) => ({
-  required: true,
-  content: { 'application/json': { schema } },
-});
 
 function stepBody(step: StepRow) {
   return {
@@ -67,7 +64,7 @@ const listRoute = createRoute({
   security: AUTHENTICATED,
   middleware: [requireAuth] as const,
   request: { params: WorkshopIdParams },
-  responses: { 200: json(StepListSchema, 'Steps in order'), ...problemResponses(401, 404) },
+  responses: { 200: jsonResponse(StepListSchema, 'Steps in order'), ...problemResponses(401, 404) },
 });
 
 const getRoute = createRoute({
@@ -79,7 +76,7 @@ const getRoute = createRoute({
   middleware: [requireAuth] as const,
   request: { params: StepParams },
   responses: {
-    200: json(StepWithOutputSchema, 'The step; `ETag` names its version'),
+    200: jsonResponse(StepWithOutputSchema, 'The step; `ETag` names its version'),
     304: { description: 'Unchanged since the `If-None-Match` version' },
     ...problemResponses(401, 404),
   },
@@ -92,9 +89,9 @@ const putOutputRoute = createRoute({
   summary: "Save (overwrite) a step's output; starts a not-started step; honours If-Match",
   security: AUTHENTICATED,
   middleware: [requireAuth] as const,
-  request: { params: StepParams, body: jsonBody(PutOutputSchema) },
+  request: { params: StepParams, body: jsonRequestBody(PutOutputSchema) },
   responses: {
-    200: json(StepWithOutputSchema, 'Saved'),
+    200: jsonResponse(StepWithOutputSchema, 'Saved'),
     ...problemResponses(400, 401, 403, 404, 409, 412, 413),
   },
 });
@@ -106,9 +103,9 @@ const completeRoute = createRoute({
   summary: 'Complete a step: confirmed by the AI, or skipped by the user with confirm: true',
   security: AUTHENTICATED,
   middleware: [requireAuth] as const,
-  request: { params: StepParams, body: jsonBody(CompleteStepSchema) },
+  request: { params: StepParams, body: jsonRequestBody(CompleteStepSchema) },
   responses: {
-    200: json(StepWithOutputSchema, 'Complete (also when it already was)'),
+    200: jsonResponse(StepWithOutputSchema, 'Complete (also when it already was)'),
     ...problemResponses(400, 401, 403, 404, 409, 428),
   },
 });
@@ -121,7 +118,7 @@ const contextRoute = createRoute({
   security: AUTHENTICATED,
   middleware: [requireAuth] as const,
   request: { params: StepParams },
-  responses: { 200: json(StepContextSchema, 'The context'), ...problemResponses(401, 404) },
+  responses: { 200: jsonResponse(StepContextSchema, 'The context'), ...problemResponses(401, 404) },
 });
 
 const editorsOnly = () => new ApiError('forbidden', 'Changing steps needs the editor role.');

@@ -1,4 +1,4 @@
-import { createRoute, type z } from '@hono/zod-openapi';
+import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import { toWorkshopView } from '../db/queries/workshop-view';
@@ -28,7 +28,7 @@ import { toIso, toIsoOrNull } from '../lib/timestamps';
 import { MANUAL_TRANSITIONS, statusesThatReach } from '../lib/workshop-status';
 import { titleFromIdea } from '../lib/workshop-title';
 import { requireAuth } from '../middleware/auth';
-import { AUTHENTICATED, problemResponses, WorkshopIdParams } from '../schemas/common';
+import { AUTHENTICATED, jsonResponse, problemResponses, WorkshopIdParams } from '../schemas/common';
 import {
   CreateWorkshopSchema,
   DeleteWorkshopQuery,
@@ -40,11 +40,6 @@ import {
 
 export const WORKSHOP_TAG = 'ws';
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
-  description,
-  content: { 'application/json': { schema } },
-});
-
 const listRoute = createRoute({
   method: 'get',
   path: '/workshops',
@@ -53,7 +48,7 @@ const listRoute = createRoute({
   security: AUTHENTICATED,
   middleware: [requireAuth] as const,
   request: { query: ListWorkshopsQuery },
-  responses: { 200: json(WorkshopListSchema, 'A page of workshops'), ...problemResponses(400, 401) },
+  responses: { 200: jsonResponse(WorkshopListSchema, 'A page of workshops'), ...problemResponses(400, 401) },
 });
 
 const createWorkshopRoute = createRoute({
@@ -65,7 +60,7 @@ const createWorkshopRoute = createRoute({
   middleware: [requireAuth] as const,
   request: { body: { required: true, content: { 'application/json': { schema: CreateWorkshopSchema } } } },
   responses: {
-    201: json(WorkshopDetailSchema, 'Created; `Location` names it'),
+    201: jsonResponse(WorkshopDetailSchema, 'Created; `Location` names it'),
     ...problemResponses(400, 401, 403, 413),
   },
 });
@@ -79,7 +74,7 @@ const getRoute = createRoute({
   middleware: [requireAuth] as const,
   request: { params: WorkshopIdParams },
   responses: {
-    200: json(WorkshopDetailSchema, 'The workshop; `ETag` names its version'),
+    200: jsonResponse(WorkshopDetailSchema, 'The workshop; `ETag` names its version'),
     304: { description: 'Unchanged since the `If-None-Match` version' },
     ...problemResponses(401, 404),
   },
@@ -100,7 +95,7 @@ const patchRoute = createRoute({
     body: { required: true, content: { 'application/json': { schema: UpdateWorkshopSchema } } },
   },
   responses: {
-    200: json(WorkshopDetailSchema, 'The updated workshop'),
+    200: jsonResponse(WorkshopDetailSchema, 'The updated workshop'),
     ...problemResponses(400, 401, 403, 404, 409, 412, 413),
   },
 });

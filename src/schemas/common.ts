@@ -82,4 +82,16 @@ export function problemResponses<const S extends readonly Exclude<ProblemStatus,
   return responses as { [K in S[number] | 500 | 503]: ProblemResponse };
 }
 
+/** A JSON response of a route definition. */
+export const jsonResponse = <T extends z.ZodType>(schema: T, description: string) => ({
+  description,
+  content: { 'application/json': { schema } },
+});
+
+/** A required JSON request body of a route definition. */
+export const jsonRequestBody = <T extends z.ZodType>(schema: T) => ({
+  required: true,
+  content: { 'application/json': { schema } },
+});
+
 export const AUTHENTICATED = [{ bearerAuth: [] }];
