@@ -62,10 +62,9 @@ export function createApp() {
     }),
   );
   app.use('*', bodyLimits);
-  app.use('/api/*', async (c, next) => {
-    if (c.req.path.startsWith('/api/health')) return next();
-    return databaseMiddleware(c, next);
-  });
+  // Health builds its own client (with its own bound); docs and the OpenAPI document need none.
+  const withoutDatabase = /^\/api\/(health(\/|$)|docs$|openapi\.json$)/;
+  app.use('/api/*', (c, next) => (withoutDatabase.test(c.req.path) ? next() : databaseMiddleware(c, next)));
 
   app.use('/api/workshops/:workshopId/*', sessionMiddleware);
 

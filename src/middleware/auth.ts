@@ -91,11 +91,11 @@ function looksLikeSessionJwt(token: string): boolean {
 async function authenticate(authorization: string | undefined, config: Config): Promise<Caller> {
   if (!authorization) throw unauthorized('A bearer token is required.');
   const token = BEARER.exec(authorization)?.[1];
-  if (!token || !looksLikeSessionJwt(token)) throw unauthorized('The bearer token is not a session token.');
-
   const verifier = verifierFor(config);
-  const cached = verifier.cache.get(token);
+  // Only verified tokens are cached, so a hit needs no further look.
+  const cached = token ? verifier.cache.get(token) : undefined;
   if (cached) return cached;
+  if (!token || !looksLikeSessionJwt(token)) throw unauthorized('The bearer token is not a session token.');
 
   const verified = await verifier.verify(`Bearer ${token}`);
   if (!verified) throw unauthorized('The session token is invalid or expired.');
