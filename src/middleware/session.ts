@@ -28,9 +28,8 @@ export const sessionMiddleware = createMiddleware<AppEnv>(async (c, next) => {
   const sent = c.req.header(SESSION_HEADER);
   const usable = sent !== undefined && isId('session', sent);
   const id = usable ? sent : newId('session');
-  const fallbackId = usable
-    ? await replacementSessionId(sent, c.req.param('workshopId') ?? '')
-    : newId('session');
+  // A freshly made id belongs to no one yet, so it is its own fallback.
+  const fallbackId = usable ? await replacementSessionId(sent, c.req.param('workshopId') ?? '') : id;
   c.set('session', { id, fallbackId });
   c.header(SESSION_HEADER, id);
   await next();
