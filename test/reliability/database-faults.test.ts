@@ -525,7 +525,7 @@ describe('a failure injected into each statement of a multi-statement write leav
 
   const MEMBER_STATEMENTS: readonly (readonly [string, string])[] = [
     ['1 the membership lock', '^select pg_advisory_xact_lock'],
-    ['2 the guarded upsert or delete', 'with caller as'],
+    ['2 the guarded upsert or delete', 'with access as'],
   ];
 
   it.each(MEMBER_STATEMENTS)(

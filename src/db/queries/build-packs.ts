@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { IdempotencyRequest } from '../../lib/idempotency';
 import type { Database } from '../client';
 import type { BuildPackFormat, StepCompletion, StepStatus, WorkshopStatus } from '../schema';
+import { accessCte, callerRole, isEditor, isMember, type WorkshopScope } from './access';
 import { type IdempotencyRecord, idempotencyStatements } from './idempotency';
 
 export type BuildPackRow = {
@@ -15,15 +16,6 @@ export type BuildPackRow = {
 
 const packColumns = sql.raw('b.id, b.workshop_id, b.title, b.format_type, b.created_at, b.updated_at');
 
-interface Scope {
-  userId: string;
-  workshopId: string;
-}
-
-const access = (scope: Scope) => sql`access as (
-    select role from workshop_members where workshop_id = ${scope.workshopId} and clerk_user_id = ${scope.userId}
-  )`;
-
 export type CreatePackResult = {
   role: string | null;
   pack: BuildPackRow | null;
@@ -33,7 +25,7 @@ export type CreatePackResult = {
 
 export async function createBuildPack(
   db: Database,
-  params: Scope & {
+  params: WorkshopScope & {
     packId: string;
     title: string | null;
     format: BuildPackFormat;
@@ -45,15 +37,15 @@ export async function createBuildPack(
   const [, creation, remembered, recalled, original] = await db.batch([
     db.execute(params.idempotency ? idempotency.lock : sql`select 1`),
     db.execute<{ role: string | null; pack: BuildPackRow | null }>(sql`
-      with ${access(params)}, created as (
+      with ${accessCte(params)}, created as (
         insert into build_packs (id, workshop_id, title, format_type)
         select ${params.packId}, w.id, coalesce(${params.title}, w.title || ' — build pack'), ${params.format}
         from workshops w
-        where w.id = ${params.workshopId} and exists (select 1 from access where role in ('owner', 'editor'))
+        where w.id = ${params.workshopId} and ${isEditor}
           and ${idempotency.isFirst}
         returning id, workshop_id, title, format_type, created_at, updated_at
       )
-      select (select role from access) as role, (select row_to_json(created) from created) as pack`),
+      select ${callerRole} as role, (select row_to_json(created) from created) as pack`),
     db.execute(sql`${idempotency.remember(sql`201`, sql`${params.packId}::text`, sql`null`)} and ${created}
       returning resource_id`),
     db.execute<IdempotencyRecord>(idempotency.recall),
@@ -69,20 +61,23 @@ export async function createBuildPack(
   return { role, pack };
 }
 
-export async function listBuildPacks(db: Database, scope: Scope): Promise<BuildPackRow[] | undefined> {
+export async function listBuildPacks(
+  db: Database,
+  scope: WorkshopScope,
+): Promise<BuildPackRow[] | undefined> {
   const { rows } = await db.execute<{ member: boolean; packs: BuildPackRow[] | null }>(sql`
-    with ${access(scope)}
-    select exists (select 1 from access) as member,
+    with ${accessCte(scope)}
+    select ${isMember} as member,
       (select json_agg(p order by p.created_at desc, p.id desc) from (
          select ${packColumns} from build_packs b
-         where b.workshop_id = ${scope.workshopId} and exists (select 1 from access)
+         where b.workshop_id = ${scope.workshopId} and ${isMember}
        ) p) as packs`);
   return rows[0]?.member ? (rows[0].packs ?? []) : undefined;
 }
 
 export async function findBuildPack(
   db: Database,
-  scope: Scope & { packId: string },
+  scope: WorkshopScope & { packId: string },
 ): Promise<BuildPackRow | undefined> {
   const { rows } = await db.execute<BuildPackRow>(sql`
     select ${packColumns} from build_packs b
@@ -93,16 +88,16 @@ export async function findBuildPack(
 
 export async function deleteBuildPack(
   db: Database,
-  scope: Scope & { packId: string },
+  scope: WorkshopScope & { packId: string },
 ): Promise<{ role: string | null; exists: boolean; deleted: boolean }> {
   const { rows } = await db.execute<{ role: string | null; exists: boolean; deleted: boolean }>(sql`
-    with ${access(scope)}, removed as (
+    with ${accessCte(scope)}, removed as (
       delete from build_packs
       where id = ${scope.packId} and workshop_id = ${scope.workshopId}
-        and exists (select 1 from access where role in ('owner', 'editor'))
+        and ${isEditor}
       returning id
     )
-    select (select role from access) as role,
+    select ${callerRole} as role,
       exists (select 1 from build_packs where id = ${scope.packId} and workshop_id = ${scope.workshopId}) as exists,
       exists (select 1 from removed) as deleted`);
   return {
@@ -140,7 +135,7 @@ export type PackContentRow = BuildPackRow & {
 /** Everything a build pack is rendered from, read now: the pack, its workshop and the current step outputs. */
 export async function findBuildPackSource(
   db: Database,
-  scope: Scope & { packId: string },
+  scope: WorkshopScope & { packId: string },
 ): Promise<PackContentRow | undefined> {
   const { rows } = await db.execute<PackContentRow>(sql`
     select ${packColumns},

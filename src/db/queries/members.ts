@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../client';
+import { accessCte, callerRole, isOwner } from './access';
 
 export type MemberRow = { clerk_user_id: string; role: string; created_at: string };
 
@@ -45,12 +46,10 @@ export async function putMember(db: Database, params: PutMemberParams): Promise<
       previous_role: string | null;
       member: MemberChange['member'];
     }>(sql`
-      with caller as (
-        select role from workshop_members where workshop_id = ${workshopId} and clerk_user_id = ${params.userId}
-      ), existing as (
+      with ${accessCte(params)}, existing as (
         select role from workshop_members where workshop_id = ${workshopId} and clerk_user_id = ${params.memberUserId}
       ), permitted as (
-        select (select role from caller) is not distinct from 'owner'
+        select ${isOwner}
           and not (
             (select role from existing) is not distinct from 'owner' and ${params.role} <> 'owner'
             and (select count(*) from workshop_members where workshop_id = ${workshopId} and role = 'owner') <= 1
@@ -64,7 +63,7 @@ export async function putMember(db: Database, params: PutMemberParams): Promise<
       ), touched as (
         update workshops set updated_at = now() where id = ${workshopId} and exists (select 1 from upserted)
       )
-      select (select role from caller) as caller_role, (select role from existing) as previous_role,
+      select ${callerRole} as caller_role, (select role from existing) as previous_role,
         (select row_to_json(upserted) from upserted) as member`),
   ]);
   const row = result.rows[0];
@@ -90,14 +89,12 @@ export async function removeMember(
   const [, result] = await db.batch([
     db.execute(lockMembers(workshopId)),
     db.execute<{ caller_role: string | null; target_role: string | null; removed: boolean }>(sql`
-      with caller as (
-        select role from workshop_members where workshop_id = ${workshopId} and clerk_user_id = ${params.userId}
-      ), target as (
+      with ${accessCte(params)}, target as (
         select role from workshop_members where workshop_id = ${workshopId} and clerk_user_id = ${params.memberUserId}
       ), removed as (
         delete from workshop_members
         where workshop_id = ${workshopId} and clerk_user_id = ${params.memberUserId}
-          and ((select role from caller) is not distinct from 'owner' or ${params.memberUserId} = ${params.userId})
+          and (${isOwner} or ${params.memberUserId} = ${params.userId})
           and not (
             (select role from target) is not distinct from 'owner'
             and (select count(*) from workshop_members where workshop_id = ${workshopId} and role = 'owner') <= 1
@@ -106,7 +103,7 @@ export async function removeMember(
       ), touched as (
         update workshops set updated_at = now() where id = ${workshopId} and exists (select 1 from removed)
       )
-      select (select role from caller) as caller_role, (select role from target) as target_role,
+      select ${callerRole} as caller_role, (select role from target) as target_role,
         exists (select 1 from removed) as removed`),
   ]);
   const row = result.rows[0];

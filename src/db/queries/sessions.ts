@@ -1,5 +1,6 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../client';
+import { accessCte, isMember } from './access';
 
 export type SessionRow = { id: string; started_at: string; ended_at: string | null };
 
@@ -8,13 +9,11 @@ export async function listSessions(
   params: { userId: string; workshopId: string; limit: number },
 ): Promise<{ member: boolean; sessions: SessionRow[] }> {
   const { rows } = await db.execute<{ member: boolean; sessions: SessionRow[] | null }>(sql`
-    with access as (
-      select 1 from workshop_members where workshop_id = ${params.workshopId} and clerk_user_id = ${params.userId}
-    )
-    select exists (select 1 from access) as member,
+    with ${accessCte(params)}
+    select ${isMember} as member,
       (select json_agg(s order by s.started_at desc, s.id desc) from (
          select id, started_at, ended_at from sessions
-         where workshop_id = ${params.workshopId} and exists (select 1 from access)
+         where workshop_id = ${params.workshopId} and ${isMember}
          order by started_at desc, id desc limit ${params.limit}
        ) s) as sessions`);
   return { member: rows[0]?.member ?? false, sessions: rows[0]?.sessions ?? [] };
@@ -30,20 +29,18 @@ export async function endSession(
     session: SessionRow | null;
     other_workshop: boolean;
   }>(sql`
-    with access as (
-      select 1 from workshop_members where workshop_id = ${params.workshopId} and clerk_user_id = ${params.userId}
-    ), ended as (
+    with ${accessCte(params)}, ended as (
       update sessions set ended_at = now()
       where id = ${params.sessionId} and workshop_id = ${params.workshopId} and ended_at is null
-        and exists (select 1 from access)
+        and ${isMember}
       returning id, started_at, ended_at
     )
-    select exists (select 1 from access) as member,
+    select ${isMember} as member,
       coalesce(
         (select row_to_json(e) from ended e),
         (select row_to_json(s) from (
            select id, started_at, ended_at from sessions
-           where id = ${params.sessionId} and workshop_id = ${params.workshopId} and exists (select 1 from access)
+           where id = ${params.sessionId} and workshop_id = ${params.workshopId} and ${isMember}
          ) s)
       ) as session,
       exists (select 1 from sessions where id = ${params.sessionId} and workshop_id <> ${params.workshopId}) as other_workshop`);

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../client';
 import type { StepCompletion, StepStatus, WorkshopStatus } from '../schema';
+import { accessCte, isOwner } from './access';
 
 /** Sets or clears the share token, for owners only; answers the caller's role (null: not a member). */
 export async function setShareToken(
@@ -9,14 +10,12 @@ export async function setShareToken(
 ): Promise<{ role: string | null; changed: boolean }> {
   const visibility = params.shareToken ? 'shared' : 'private';
   const { rows } = await db.execute<{ role: string; changed: boolean }>(sql`
-    with caller as (
-      select role from workshop_members where workshop_id = ${params.workshopId} and clerk_user_id = ${params.userId}
-    ), changed as (
+    with ${accessCte(params)}, changed as (
       update workshops set visibility = ${visibility}, share_token = ${params.shareToken}
-      where id = ${params.workshopId} and (select role from caller) = 'owner'
+      where id = ${params.workshopId} and ${isOwner}
       returning id
     )
-    select (select role from caller) as role, exists (select 1 from changed) as changed from caller`);
+    select role, exists (select 1 from changed) as changed from access`);
   return { role: rows[0]?.role ?? null, changed: rows[0]?.changed ?? false };
 }
 

@@ -2,6 +2,7 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { SessionIntent } from '../../app-env';
 import type { Database } from '../client';
 import type { StepCompletion, StepStatus, WorkshopStatus } from '../schema';
+import { accessCte, callerRole, IS_EDITOR, isEditor, isMember, type WorkshopScope } from './access';
 import { chosenSessionColumn, sessionActivityCtes } from './session-activity';
 
 export type StepRow = {
@@ -20,20 +21,6 @@ export type StepRow = {
   output?: Record<string, unknown> | null;
 };
 
-interface Scope {
-  userId: string;
-  workshopId: string;
-}
-
-const access = (scope: Scope) => sql`access as (
-    select m.role from workshop_members m
-    where m.workshop_id = ${scope.workshopId} and m.clerk_user_id = ${scope.userId}
-  )`;
-
-const isMember = sql.raw('exists (select 1 from access)');
-const IS_EDITOR = `exists (select 1 from access where role in ('owner', 'editor'))`;
-const isEditor = sql.raw(IS_EDITOR);
-
 /** One step as JSON, with `available` (every earlier step complete); `ws` and `d` must be in scope. */
 function stepJson(withOutput: boolean): SQL {
   return sql.raw(`json_build_object(
@@ -49,9 +36,9 @@ function stepJson(withOutput: boolean): SQL {
     )`);
 }
 
-export async function listSteps(db: Database, scope: Scope): Promise<StepRow[] | undefined> {
+export async function listSteps(db: Database, scope: WorkshopScope): Promise<StepRow[] | undefined> {
   const { rows } = await db.execute<{ steps: StepRow[] | null; member: boolean }>(sql`
-    with ${access(scope)}
+    with ${accessCte(scope)}
     select ${isMember} as member,
       (select json_agg(${stepJson(false)} order by d.position)
        from workshop_steps ws join step_definitions d on d.id = ws.step_id
@@ -69,7 +56,7 @@ export interface StepActivity {
 /** Reading a step is a visit: a meaningful activity, recorded in the same statement. */
 export async function visitStep(
   db: Database,
-  scope: Scope & { stepId: string; session: SessionIntent },
+  scope: WorkshopScope & { stepId: string; session: SessionIntent },
 ): Promise<StepActivity> {
   const target = sql`(select ${stepJson(true)} from workshop_steps ws join step_definitions d on d.id = ws.step_id
       where ws.workshop_id = ${scope.workshopId} and ws.step_id = ${scope.stepId} and ${isMember})`;
@@ -79,8 +66,8 @@ export async function visitStep(
     step: StepRow | null;
     session_id: string | null;
   }>(sql`
-    with ${access(scope)}, ${sessionActivityCtes(scope.session, scope.workshopId, happened)}
-    select (select role from access) as role, ${target} as step, ${chosenSessionColumn(happened)}`);
+    with ${accessCte(scope)}, ${sessionActivityCtes(scope.session, scope.workshopId, happened)}
+    select ${callerRole} as role, ${target} as step, ${chosenSessionColumn(happened)}`);
   const row = rows[0];
   return { role: row?.role ?? null, step: row?.step ?? null, sessionId: row?.session_id ?? null };
 }
@@ -88,11 +75,11 @@ export async function visitStep(
 /** The step and the caller's role, writing nothing: for refusals that must still say 404, 403 or 409 first. */
 export async function inspectStep(
   db: Database,
-  scope: Scope & { stepId: string },
+  scope: WorkshopScope & { stepId: string },
 ): Promise<{ role: string | null; step: StepRow | null }> {
   const { rows } = await db.execute<{ role: string | null; step: StepRow | null }>(sql`
-    with ${access(scope)}
-    select (select role from access) as role,
+    with ${accessCte(scope)}
+    select ${callerRole} as role,
       (select ${stepJson(false)} from workshop_steps ws join step_definitions d on d.id = ws.step_id
        where ws.workshop_id = ${scope.workshopId} and ws.step_id = ${scope.stepId} and ${isMember}) as step`);
   return { role: rows[0]?.role ?? null, step: rows[0]?.step ?? null };
@@ -104,7 +91,7 @@ export interface StepWrite extends StepActivity {
   changed: boolean;
 }
 
-interface OutputParams extends Scope {
+interface OutputParams extends WorkshopScope {
   stepId: string;
   session: SessionIntent;
   outputJson: string;
@@ -119,7 +106,7 @@ export async function saveStepOutput(db: Database, params: OutputParams): Promis
   const expected = params.expectedVersion?.toISOString() ?? null;
   const happened = sql.raw('exists (select 1 from changed)');
   const { rows } = await db.execute<StepWriteRow>(sql`
-    with ${access(params)}, ${beforeCte(params)},
+    with ${accessCte(params)}, ${beforeCte(params)},
     changed as (
       update workshop_steps ws set
         output = ${params.outputJson}::jsonb,
@@ -138,7 +125,7 @@ export async function saveStepOutput(db: Database, params: OutputParams): Promis
   return toStepWrite(rows[0]);
 }
 
-interface CompleteParams extends Scope {
+interface CompleteParams extends WorkshopScope {
   stepId: string;
   session: SessionIntent;
   completion: StepCompletion;
@@ -153,7 +140,7 @@ export async function completeStep(db: Database, params: CompleteParams): Promis
     `(exists (select 1 from changed) or (${IS_EDITOR} and (select b.step ->> 'status' from before b) = 'complete'))`,
   );
   const { rows } = await db.execute<StepWriteRow>(sql`
-    with ${access(params)}, ${beforeCte(params)},
+    with ${accessCte(params)}, ${beforeCte(params)},
     changed as (
       update workshop_steps ws set
         status = 'complete', completion = ${params.completion}, completed_at = now(),
@@ -188,7 +175,7 @@ type StepWriteRow = {
  * The step as the write finds it. The row lock makes a concurrent write to the same step wait and then read
  * the committed row, so a second completion sees "complete" instead of a stale "in progress".
  */
-function beforeCte(params: Scope & { stepId: string }): SQL {
+function beforeCte(params: WorkshopScope & { stepId: string }): SQL {
   return sql`before as (
       select ${stepJson(true)} as step
       from workshop_steps ws join step_definitions d on d.id = ws.step_id
@@ -199,7 +186,7 @@ function beforeCte(params: Scope & { stepId: string }): SQL {
 
 /** The step after the write, built from the updated row (the statement's snapshot still shows the old one). */
 function stepWriteResult(happened: SQL): SQL {
-  return sql`select (select role from access) as role,
+  return sql`select ${callerRole} as role,
       (select step from before) as before,
       (select json_build_object(
           'id', d.id, 'position', d.position, 'name', d.name, 'description', d.description,
@@ -248,15 +235,15 @@ export type StepContextRow = {
 /** Fetching context for the AI is a meaningful activity. */
 export async function readStepContext(
   db: Database,
-  scope: Scope & { stepId: string; session: SessionIntent },
+  scope: WorkshopScope & { stepId: string; session: SessionIntent },
 ): Promise<StepContextRow | undefined> {
   const current = sql`(select d from step_definitions d
       join workshop_steps ws on ws.step_id = d.id and ws.workshop_id = ${scope.workshopId}
       where d.id = ${scope.stepId} and ${isMember})`;
   const happened = sql`exists ${current}`;
   const { rows } = await db.execute<StepContextRow>(sql`
-    with ${access(scope)}, ${sessionActivityCtes(scope.session, scope.workshopId, happened)}
-    select (select role from access) as role,
+    with ${accessCte(scope)}, ${sessionActivityCtes(scope.session, scope.workshopId, happened)}
+    select ${callerRole} as role,
       (select json_build_object('title', w.title, 'originalIdea', w.original_idea, 'status', w.status)
        from workshops w where w.id = ${scope.workshopId} and ${happened}) as workshop,
       (select json_build_object('id', d.id, 'position', d.position, 'name', d.name, 'description', d.description,
