@@ -1,4 +1,5 @@
 import { z } from '@hono/zod-openapi';
+import { BUILD_PACK_FORMATS, STEP_COMPLETIONS, STEP_STATUSES, WORKSHOP_STATUSES } from '../../db/schema';
 import { progressOf } from './progress';
 import type { BuildPackSource, BuildPackStep } from './source';
 import { orderedSteps } from './step-order';
@@ -21,10 +22,10 @@ const buildPackStepSchema = z
       .openapi({ description: 'Order of the step, from 1 to 10.', example: 2 }),
     name: z.string().openapi({ description: 'Display name of the step.', example: 'Stakeholder Mapping' }),
     description: z.string().openapi({ description: 'One-line summary of what the step is for.' }),
-    status: z.enum(['not_started', 'in_progress', 'complete']).openapi({
+    status: z.enum(STEP_STATUSES).openapi({
       description: 'Where the step stands. A skipped step is `complete` with completion `user_skipped`.',
     }),
-    completion: z.enum(['ai_confirmed', 'user_skipped']).nullable().openapi({
+    completion: z.enum(STEP_COMPLETIONS).nullable().openapi({
       description:
         'How a complete step was completed: confirmed by the AI facilitator or skipped by the user; null until complete.',
     }),
@@ -47,7 +48,7 @@ export const buildPackDocumentSchema = z
       .object({
         id: z.string().openapi({ description: 'Build pack id.' }),
         title: z.string().openapi({ description: 'Build pack title.' }),
-        format: z.enum(['markdown', 'json', 'pdf']).openapi({
+        format: z.enum(BUILD_PACK_FORMATS).openapi({
           description: 'Format the pack was created for; this document is the same in every format.',
         }),
         createdAt: timestamp('When the build pack was created (ISO 8601, UTC).'),
@@ -61,9 +62,7 @@ export const buildPackDocumentSchema = z
         originalIdea: z
           .string()
           .openapi({ description: 'The idea the workshop started from, as the user wrote it.' }),
-        status: z
-          .enum(['draft', 'active', 'paused', 'completed'])
-          .openapi({ description: 'Workshop status.' }),
+        status: z.enum(WORKSHOP_STATUSES).openapi({ description: 'Workshop status.' }),
         createdAt: timestamp('When the workshop was created (ISO 8601, UTC).'),
         updatedAt: timestamp('Last change to the workshop (ISO 8601, UTC).'),
       })

@@ -1,7 +1,6 @@
-export type WorkshopStatus = 'draft' | 'active' | 'paused' | 'completed';
-export type StepStatus = 'not_started' | 'in_progress' | 'complete';
-export type StepCompletion = 'ai_confirmed' | 'user_skipped';
-export type BuildPackFormat = 'markdown' | 'json' | 'pdf';
+import type { BuildPackFormat, StepCompletion, StepStatus, WorkshopStatus } from '../../db/schema';
+
+export type { BuildPackFormat, StepCompletion, StepStatus, WorkshopStatus };
 
 export interface BuildPackStep {
   id: string; // slug, e.g. 'stakeholder-mapping'
