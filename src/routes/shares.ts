@@ -82,6 +82,7 @@ export const shareRoutes = createRouter()
       ...step,
       startedAt: toIsoOrNull(step.startedAt),
       completedAt: toIsoOrNull(step.completedAt),
+      updatedAt: toIso(step.updatedAt),
     }));
     const completed = steps.filter((step) => step.status === 'complete').length;
     // Revocation must take effect at once, so no shared cache may keep this.

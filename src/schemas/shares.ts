@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { STEP_COMPLETIONS, STEP_STATUSES } from '../db/schema';
 import { Timestamp } from './common';
+import { StepCoreSchema, StepOutputSchema } from './steps';
 import { ProgressSchema, WorkshopStatusSchema } from './workshops';
 
 export const SHARE_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
@@ -24,19 +24,12 @@ export const ShareTokenParams = z.object({
     }),
 });
 
-export const SharedStepSchema = z
-  .object({
-    id: z.string(),
-    position: z.number().int(),
-    name: z.string(),
-    description: z.string(),
-    status: z.enum(STEP_STATUSES),
-    completion: z.enum(STEP_COMPLETIONS).nullable(),
-    startedAt: Timestamp.nullable(),
-    completedAt: Timestamp.nullable(),
-    output: z.record(z.string(), z.unknown()).nullable(),
-  })
-  .openapi('SharedStep');
+export const SharedStepSchema = StepCoreSchema.extend({
+  startedAt: Timestamp.nullable(),
+  completedAt: Timestamp.nullable(),
+  updatedAt: Timestamp,
+  output: StepOutputSchema.nullable(),
+}).openapi('SharedStep');
 
 export const SharedWorkshopSchema = z
   .object({

@@ -54,21 +54,23 @@ export const UpdateStepDefinitionSchema = z
   })
   .openapi('UpdateStepDefinition');
 
-export const StepSchema = z
-  .object({
-    id: z.string().openapi({ example: 'challenge' }),
-    position: z.number().int().min(1).max(10),
-    name: z.string(),
-    description: z.string(),
-    promptTemplate: z.string().nullable(),
-    status: z.enum(STEP_STATUSES),
-    completion: z.enum(STEP_COMPLETIONS).nullable(),
-    available: z.boolean().openapi({ description: 'Every earlier step is complete' }),
-    startedAt: Timestamp.nullable(),
-    completedAt: Timestamp.nullable(),
-    updatedAt: Timestamp,
-  })
-  .openapi('Step');
+/** What every step in an answer has: its definition and where it stands. */
+export const StepCoreSchema = z.object({
+  id: z.string().openapi({ example: 'challenge' }),
+  position: z.number().int().min(1).max(10),
+  name: z.string(),
+  description: z.string(),
+  status: z.enum(STEP_STATUSES),
+  completion: z.enum(STEP_COMPLETIONS).nullable(),
+});
+
+export const StepSchema = StepCoreSchema.extend({
+  promptTemplate: z.string().nullable(),
+  available: z.boolean().openapi({ description: 'Every earlier step is complete' }),
+  startedAt: Timestamp.nullable(),
+  completedAt: Timestamp.nullable(),
+  updatedAt: Timestamp,
+}).openapi('Step');
 
 export const StepWithOutputSchema = StepSchema.extend({ output: StepOutputSchema.nullable() }).openapi(
   'StepWithOutput',
@@ -98,17 +100,7 @@ export const StepContextSchema = z
       description: z.string(),
       promptTemplate: z.string().nullable(),
     }),
-    earlierSteps: z.array(
-      z.object({
-        id: z.string(),
-        position: z.number().int(),
-        name: z.string(),
-        description: z.string(),
-        status: z.enum(STEP_STATUSES),
-        completion: z.enum(STEP_COMPLETIONS).nullable(),
-        output: StepOutputSchema.nullable(),
-      }),
-    ),
+    earlierSteps: z.array(StepCoreSchema.extend({ output: StepOutputSchema.nullable() })),
     prompt: z
       .string()
       .openapi({ description: 'The idea and every earlier output as text, ready for an AI prompt' }),

@@ -1,9 +1,10 @@
 import { sql } from 'drizzle-orm';
 import type { IdempotencyRequest } from '../../lib/idempotency';
 import type { Database } from '../client';
-import type { BuildPackFormat, StepCompletion, StepStatus, WorkshopStatus } from '../schema';
+import type { BuildPackFormat, WorkshopStatus } from '../schema';
 import { accessCte, callerRole, isEditor, isMember, type WorkshopScope } from './access';
 import { type IdempotencyRecord, idempotencyStatements } from './idempotency';
+import { type StepWithOutput, stepsWithOutputs } from './step-fields';
 
 export type BuildPackRow = {
   id: string;
@@ -107,18 +108,7 @@ export async function deleteBuildPack(
   };
 }
 
-export type PackStepRow = {
-  id: string;
-  position: number;
-  name: string;
-  description: string;
-  status: StepStatus;
-  completion: StepCompletion | null;
-  startedAt: string | null;
-  completedAt: string | null;
-  updatedAt: string;
-  output: Record<string, unknown> | null;
-};
+export type PackStepRow = StepWithOutput;
 
 export type PackContentRow = BuildPackRow & {
   workshop: {
@@ -141,11 +131,7 @@ export async function findBuildPackSource(
     select ${packColumns},
       json_build_object('id', w.id, 'title', w.title, 'originalIdea', w.original_idea, 'status', w.status,
         'createdAt', w.created_at, 'updatedAt', w.updated_at) as workshop,
-      (select json_agg(json_build_object(
-          'id', d.id, 'position', d.position, 'name', d.name, 'description', d.description, 'status', ws.status,
-          'completion', ws.completion, 'startedAt', ws.started_at, 'completedAt', ws.completed_at,
-          'updatedAt', ws.updated_at, 'output', ws.output) order by d.position)
-       from workshop_steps ws join step_definitions d on d.id = ws.step_id where ws.workshop_id = w.id) as steps
+      ${stepsWithOutputs} as steps
     from build_packs b
     join workshops w on w.id = b.workshop_id
     join workshop_members m on m.workshop_id = w.id and m.clerk_user_id = ${scope.userId}

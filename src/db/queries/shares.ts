@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm';
 import type { Database } from '../client';
-import type { StepCompletion, StepStatus, WorkshopStatus } from '../schema';
+import type { WorkshopStatus } from '../schema';
 import { accessCte, isOwner } from './access';
+import { type StepWithOutput, stepsWithOutputs } from './step-fields';
 
 /** Sets or clears the share token, for owners only; answers the caller's role (null: not a member). */
 export async function setShareToken(
@@ -19,17 +20,7 @@ export async function setShareToken(
   return { role: rows[0]?.role ?? null, changed: rows[0]?.changed ?? false };
 }
 
-export type SharedStepRow = {
-  id: string;
-  position: number;
-  name: string;
-  description: string;
-  status: StepStatus;
-  completion: StepCompletion | null;
-  startedAt: string | null;
-  completedAt: string | null;
-  output: Record<string, unknown> | null;
-};
+export type SharedStepRow = StepWithOutput;
 
 export type SharedWorkshopRow = {
   title: string;
@@ -46,11 +37,7 @@ export async function findSharedWorkshop(
 ): Promise<SharedWorkshopRow | undefined> {
   const { rows } = await db.execute<SharedWorkshopRow>(sql`
     select w.title, w.original_idea, w.status, w.created_at, w.updated_at,
-      (select json_agg(json_build_object(
-        'id', d.id, 'position', d.position, 'name', d.name, 'description', d.description, 'status', ws.status,
-        'completion', ws.completion, 'startedAt', ws.started_at, 'completedAt', ws.completed_at, 'output', ws.output
-      ) order by d.position)
-      from workshop_steps ws join step_definitions d on d.id = ws.step_id where ws.workshop_id = w.id) as steps
+      ${stepsWithOutputs} as steps
     from workshops w
     where w.share_token = ${shareToken} and w.visibility = 'shared'`);
   return rows[0];

@@ -1,18 +1,13 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { SessionIntent } from '../../app-env';
 import type { Database } from '../client';
-import type { StepCompletion, StepStatus, WorkshopStatus } from '../schema';
+import type { StepCompletion, WorkshopStatus } from '../schema';
 import { accessCte, callerRole, IS_EDITOR, isEditor, isMember, type WorkshopScope } from './access';
 import { chosenSessionColumn, sessionActivityCtes } from './session-activity';
+import { STEP_CORE_JSON, type StepCore } from './step-fields';
 
-export type StepRow = {
-  id: string;
-  position: number;
-  name: string;
-  description: string;
+export type StepRow = StepCore & {
   promptTemplate: string | null;
-  status: StepStatus;
-  completion: StepCompletion | null;
   available: boolean;
   startedAt: string | null;
   completedAt: string | null;
@@ -23,9 +18,8 @@ export type StepRow = {
 
 /** One step as JSON, with `available` (every earlier step complete); `ws` and `d` must be in scope. */
 function stepJson(withOutput: boolean): SQL {
-  return sql.raw(`json_build_object(
-      'id', d.id, 'position', d.position, 'name', d.name, 'description', d.description,
-      'promptTemplate', d.prompt_template, 'status', ws.status, 'completion', ws.completion,
+  return sql.raw(`json_build_object(${STEP_CORE_JSON},
+      'promptTemplate', d.prompt_template,
       'available', not exists (
         select 1 from workshop_steps e join step_definitions ed on ed.id = e.step_id
         where e.workshop_id = ws.workshop_id and ed.position < d.position and e.status <> 'complete'
@@ -208,15 +202,7 @@ function toStepWrite(row: StepWriteRow | undefined): StepWrite {
   };
 }
 
-export type ContextStep = {
-  id: string;
-  position: number;
-  name: string;
-  description: string;
-  status: StepStatus;
-  completion: StepCompletion | null;
-  output: Record<string, unknown> | null;
-};
+export type ContextStep = StepCore & { output: Record<string, unknown> | null };
 
 export type StepContextRow = {
   role: string | null;
@@ -248,9 +234,7 @@ export async function readStepContext(
        from workshops w where w.id = ${scope.workshopId} and ${happened}) as workshop,
       (select json_build_object('id', d.id, 'position', d.position, 'name', d.name, 'description', d.description,
          'promptTemplate', d.prompt_template) from step_definitions d where d.id = ${scope.stepId} and ${happened}) as current,
-      (select json_agg(json_build_object('id', d.id, 'position', d.position, 'name', d.name,
-         'description', d.description, 'status', ws.status, 'completion', ws.completion, 'output', ws.output)
-         order by d.position)
+      (select json_agg(json_build_object(${sql.raw(STEP_CORE_JSON)}, 'output', ws.output) order by d.position)
        from workshop_steps ws join step_definitions d on d.id = ws.step_id
        where ws.workshop_id = ${scope.workshopId} and ${happened}
          and d.position < (select position from step_definitions where id = ${scope.stepId})) as earlier,
