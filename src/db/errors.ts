@@ -37,8 +37,3 @@ export function classifyDatabaseError(error: unknown): DatabaseFailure | undefin
   const unavailable = sqlState === undefined || TRANSIENT_SQLSTATE.test(sqlState);
   return { kind: unavailable ? 'unavailable' : 'rejected', sqlState, constraint };
 }
-
-export function isUniqueViolation(error: unknown, constraint?: string): boolean {
-  const failure = classifyDatabaseError(error);
-  return failure?.sqlState === '23505' && (constraint === undefined || failure.constraint === constraint);
-}

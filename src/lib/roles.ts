@@ -10,10 +10,6 @@ const ROLES_MEETING: Record<Requirement, readonly string[]> = {
   owner: ['owner'],
 };
 
-export function rolesMeeting(requirement: Requirement): readonly string[] {
-  return ROLES_MEETING[requirement];
-}
-
 export function meets(role: string, requirement: Requirement): boolean {
   return ROLES_MEETING[requirement].includes(role);
 }

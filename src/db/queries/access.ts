@@ -15,9 +15,9 @@ export function accessCte(scope: WorkshopScope): SQL {
   )`;
 }
 
-export const IS_MEMBER = 'exists (select 1 from access)';
+const IS_MEMBER = 'exists (select 1 from access)';
 export const IS_EDITOR = `exists (select 1 from access where role in ('owner', 'editor'))`;
-export const IS_OWNER = `exists (select 1 from access where role = 'owner')`;
+const IS_OWNER = `exists (select 1 from access where role = 'owner')`;
 
 export const isMember = sql.raw(IS_MEMBER);
 export const isEditor = sql.raw(IS_EDITOR);

@@ -108,8 +108,6 @@ export async function deleteBuildPack(
   };
 }
 
-export type PackStepRow = StepWithOutput;
-
 export type PackContentRow = BuildPackRow & {
   workshop: {
     id: string;
@@ -119,7 +117,7 @@ export type PackContentRow = BuildPackRow & {
     createdAt: string;
     updatedAt: string;
   };
-  steps: PackStepRow[] | null;
+  steps: StepWithOutput[] | null;
 };
 
 /** Everything a build pack is rendered from, read now: the pack, its workshop and the current step outputs. */

@@ -20,15 +20,13 @@ export async function setShareToken(
   return { role: rows[0]?.role ?? null, changed: rows[0]?.changed ?? false };
 }
 
-export type SharedStepRow = StepWithOutput;
-
 export type SharedWorkshopRow = {
   title: string;
   original_idea: string;
   status: WorkshopStatus;
   created_at: string;
   updated_at: string;
-  steps: SharedStepRow[];
+  steps: StepWithOutput[];
 };
 
 export async function findSharedWorkshop(
