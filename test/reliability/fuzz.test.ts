@@ -4,39 +4,19 @@
  * Bodies are derived from each route's JSON Schema in /api/openapi.json; the oracle is the route's zod
  * schema. Reproduce a failure with FUZZ_SEED=<seed printed in the failure>.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Components } from '../support/fuzz-arbitraries';
-import {
-  type BodyRoute,
-  bodyRoutes,
-  createRouteFixture,
-  type RouteFixture,
-  VALID_OUTCOMES,
-} from '../support/fuzz-routes';
+import { describe, expect, it } from 'vitest';
+import { VALID_OUTCOMES } from '../support/fuzz-routes';
 import { fuzzRoute, fuzzSeed, summarise } from '../support/fuzz-runner';
-import { createTestApp, type TestApp } from '../support/test-app';
+import { useFuzzTarget } from '../support/fuzz-target';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 const SEED = fuzzSeed();
 
-let app: TestApp;
-let fixture: RouteFixture;
-let routes: BodyRoute[];
-let components: Components;
-
-beforeAll(async () => {
-  app = await createTestApp({ WORKSHOP_CAPS: 'pro:999999', DB_TIMEOUT_MS: '30000' });
-  fixture = await createRouteFixture(app);
-  ({ routes, components } = await bodyRoutes(app));
-});
-
-afterAll(async () => {
-  await app?.close();
-});
+const target = useFuzzTarget();
 
 describe('fuzzed bodies on every route with a JSON body', () => {
   it('finds the mutating routes with bodies in the app, each with a row of expected outcomes', () => {
-    const keys = routes.map((route) => route.key);
+    const keys = target().routes.map((route) => route.key);
     expect(keys.length).toBeGreaterThanOrEqual(7);
     expect(keys.filter((key) => !VALID_OUTCOMES[key])).toEqual([]);
     expect(keys.every((key) => /^(POST|PUT|PATCH|DELETE) /.test(key))).toBe(true);
@@ -44,8 +24,8 @@ describe('fuzzed bodies on every route with a JSON body', () => {
 
   it(`${RUNS} bodies per route → no 5xx; invalid → 400/413, valid → the route's own statuses (seed ${SEED})`, async () => {
     const reports = [];
-    for (const route of routes) {
-      const report = await fuzzRoute(app, route, components, fixture, {
+    for (const route of target().routes) {
+      const report = await fuzzRoute(target().app, route, target().components, target().fixture, {
         runs: RUNS,
         seed: SEED,
         concurrency: 6,
@@ -66,8 +46,8 @@ describe('fuzzed bodies on every route with a JSON body', () => {
   }, 120_000);
 
   it('the fixture survived the fuzzing: its workshop still answers', async () => {
-    const response = await app.request(`/api/workshops/${fixture.params.workshopId}`, {
-      headers: fixture.headers,
+    const response = await target().app.request(`/api/workshops/${target().fixture.params.workshopId}`, {
+      headers: target().fixture.headers,
     });
     expect(response.status).toBe(200);
   });

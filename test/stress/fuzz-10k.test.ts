@@ -3,36 +3,19 @@
  * 400/413/422". The same generator and oracle as test/reliability/fuzz.test.ts (test/support/fuzz-*.ts),
  * at full size. FUZZ_RUNS overrides the count, FUZZ_SEED reproduces a run.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Components } from '../support/fuzz-arbitraries';
-import {
-  type BodyRoute,
-  bodyRoutes,
-  createRouteFixture,
-  type RouteFixture,
-  VALID_OUTCOMES,
-} from '../support/fuzz-routes';
+import { afterAll, describe, expect, it } from 'vitest';
+import { VALID_OUTCOMES } from '../support/fuzz-routes';
 import { type FuzzReport, fuzzRoute, fuzzSeed, summarise } from '../support/fuzz-runner';
-import { createTestApp, type TestApp } from '../support/test-app';
+import { useFuzzTarget } from '../support/fuzz-target';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 const SEED = fuzzSeed();
 
-let app: TestApp;
-let fixture: RouteFixture;
-let routes: BodyRoute[];
-let components: Components;
+const target = useFuzzTarget();
 const reports: FuzzReport[] = [];
 
-beforeAll(async () => {
-  app = await createTestApp({ WORKSHOP_CAPS: 'pro:999999', DB_TIMEOUT_MS: '30000' });
-  fixture = await createRouteFixture(app);
-  ({ routes, components } = await bodyRoutes(app));
-});
-
-afterAll(async () => {
+afterAll(() => {
   console.log(`fuzz-10k, seed ${SEED}:\n${reports.map(summarise).join('\n')}`);
-  await app?.close();
 });
 
 /** The body routes as known when this file is collected: read from a throwaway app's registry. */
@@ -40,13 +23,17 @@ const ROUTE_KEYS = Object.keys(VALID_OUTCOMES);
 
 describe(`${RUNS} fuzzed bodies per mutating route (seed ${SEED})`, () => {
   it('the app has exactly the body routes this suite knows', () => {
-    expect(routes.map((route) => route.key).sort()).toEqual([...ROUTE_KEYS].sort());
+    expect(
+      target()
+        .routes.map((route) => route.key)
+        .sort(),
+    ).toEqual([...ROUTE_KEYS].sort());
   });
 
   it.each(ROUTE_KEYS)('%s → no 5xx; invalid → 400/413; valid → its own statuses', async (key) => {
-    const route = routes.find((candidate) => candidate.key === key);
+    const route = target().routes.find((candidate) => candidate.key === key);
     if (!route) throw new Error(`the app has no body route ${key}`);
-    const report = await fuzzRoute(app, route, components, fixture, {
+    const report = await fuzzRoute(target().app, route, target().components, target().fixture, {
       runs: RUNS,
       seed: SEED,
       concurrency: 8,
