@@ -17,7 +17,8 @@ export interface AppEnv {
   Variables: {
     requestId: string;
     config: Config;
-    db: Database;
+    /** Set by `requestDb(c)` on first use. */
+    db?: Database;
     caller: Caller;
     session: SessionIntent;
   };

@@ -4,7 +4,6 @@ import { secureHeaders } from 'hono/secure-headers';
 import { createRouter } from './lib/create-router';
 import { bodyLimits } from './middleware/body-limit';
 import { configMiddleware } from './middleware/config';
-import { databaseMiddleware } from './middleware/database';
 import { handleError, handleNotFound } from './middleware/errors';
 import { requestLog } from './middleware/request-log';
 import { sessionMiddleware } from './middleware/session';
@@ -62,9 +61,6 @@ export function createApp() {
     }),
   );
   app.use('*', bodyLimits);
-  // Health builds its own client (with its own bound); docs and the OpenAPI document need none.
-  const withoutDatabase = /^\/api\/(health(\/|$)|docs$|openapi\.json$)/;
-  app.use('/api/*', (c, next) => (withoutDatabase.test(c.req.path) ? next() : databaseMiddleware(c, next)));
 
   app.use('/api/workshops/:workshopId/*', sessionMiddleware);
 

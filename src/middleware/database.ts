@@ -1,7 +1,6 @@
 import type { Context } from 'hono';
-import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env';
-import { createDb } from '../db/client';
+import { createDb, type Database } from '../db/client';
 
 const SAFE_RETRIES = 2;
 
@@ -19,8 +18,16 @@ function retriesFor(c: Context<AppEnv>): number {
   return 0;
 }
 
-export const databaseMiddleware = createMiddleware<AppEnv>(async (c, next) => {
-  const config = c.get('config');
-  c.set('db', createDb(config, { timeoutMs: config.DB_TIMEOUT_MS, retries: retriesFor(c) }));
-  await next();
-});
+/**
+ * The request's database client, made on first use: routes that never touch the database (health,
+ * liveness, docs, the OpenAPI document, a cached read) never build one, with no list of paths to keep.
+ */
+export function requestDb(c: Context<AppEnv>): Database {
+  let db = c.get('db');
+  if (!db) {
+    const config = c.get('config');
+    db = createDb(config, { timeoutMs: config.DB_TIMEOUT_MS, retries: retriesFor(c) });
+    c.set('db', db);
+  }
+  return db;
+}

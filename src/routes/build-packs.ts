@@ -29,6 +29,7 @@ import { RenderedPackCache } from '../lib/rendered-pack-cache';
 import { meets } from '../lib/roles';
 import { toIso } from '../lib/timestamps';
 import { requireAuth } from '../middleware/auth';
+import { requestDb } from '../middleware/database';
 import {
   BuildPackListSchema,
   BuildPackParams,
@@ -211,7 +212,7 @@ export const buildPackRoutes = createRouter()
       `create-build-pack:${workshopId}`,
       body,
     );
-    const result = await createBuildPack(c.get('db'), {
+    const result = await createBuildPack(requestDb(c), {
       userId: c.get('caller').userId,
       workshopId,
       packId: newId('buildPack'),
@@ -229,7 +230,7 @@ export const buildPackRoutes = createRouter()
     return c.json(pack, 201);
   })
   .openapi(listRoute, async (c) => {
-    const packs = await listBuildPacks(c.get('db'), {
+    const packs = await listBuildPacks(requestDb(c), {
       userId: c.get('caller').userId,
       ...c.req.valid('param'),
     });
@@ -237,7 +238,7 @@ export const buildPackRoutes = createRouter()
     return c.json({ items: packs.map(toBuildPack) }, 200);
   })
   .openapi(getRoute, async (c) => {
-    const pack = await findBuildPack(c.get('db'), {
+    const pack = await findBuildPack(requestDb(c), {
       userId: c.get('caller').userId,
       ...c.req.valid('param'),
     });
@@ -245,7 +246,7 @@ export const buildPackRoutes = createRouter()
     return c.json(toBuildPack(pack), 200);
   })
   .openapi(contentRoute, async (c) => {
-    const row = await findBuildPackSource(c.get('db'), {
+    const row = await findBuildPackSource(requestDb(c), {
       userId: c.get('caller').userId,
       ...c.req.valid('param'),
     });
@@ -253,7 +254,7 @@ export const buildPackRoutes = createRouter()
     return respondWithContent(c, row);
   })
   .openapi(deleteRoute, async (c) => {
-    const result = await deleteBuildPack(c.get('db'), {
+    const result = await deleteBuildPack(requestDb(c), {
       userId: c.get('caller').userId,
       ...c.req.valid('param'),
     });

@@ -2,6 +2,7 @@ import { createRoute } from '@hono/zod-openapi';
 import { countOwnedWorkshops } from '../db/queries/workshops';
 import { createRouter } from '../lib/create-router';
 import { requireAuth } from '../middleware/auth';
+import { requestDb } from '../middleware/database';
 import { AUTHENTICATED, problemResponses } from '../schemas/common';
 import { MeSchema } from '../schemas/workshops';
 
@@ -20,7 +21,7 @@ const meRoute = createRoute({
 
 export const meRoutes = createRouter().openapi(meRoute, async (c) => {
   const caller = c.get('caller');
-  const workshopCount = await countOwnedWorkshops(c.get('db'), caller.userId);
+  const workshopCount = await countOwnedWorkshops(requestDb(c), caller.userId);
   return c.json(
     {
       userId: caller.userId,

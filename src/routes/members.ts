@@ -5,6 +5,7 @@ import { createRouter } from '../lib/create-router';
 import { newId } from '../lib/ids';
 import { toIso } from '../lib/timestamps';
 import { requireAuth } from '../middleware/auth';
+import { requestDb } from '../middleware/database';
 import { AUTHENTICATED, problemResponses, WorkshopIdParams } from '../schemas/common';
 import { MemberListSchema, MemberParams, MemberSchema, PutMemberSchema } from '../schemas/members';
 
@@ -62,13 +63,13 @@ const deleteRoute = createRoute({
 
 export const memberRoutes = createRouter()
   .openapi(listRoute, async (c) => {
-    const rows = await listMembers(c.get('db'), { userId: c.get('caller').userId, ...c.req.valid('param') });
+    const rows = await listMembers(requestDb(c), { userId: c.get('caller').userId, ...c.req.valid('param') });
     if (rows.length === 0) throw notFound('workshop');
     return c.json({ items: rows.map(toMember) }, 200);
   })
   .openapi(putRoute, async (c) => {
     const { workshopId, clerkUserId } = c.req.valid('param');
-    const change = await putMember(c.get('db'), {
+    const change = await putMember(requestDb(c), {
       userId: c.get('caller').userId,
       workshopId,
       memberUserId: clerkUserId,
@@ -84,7 +85,7 @@ export const memberRoutes = createRouter()
   .openapi(deleteRoute, async (c) => {
     const { workshopId, clerkUserId } = c.req.valid('param');
     const userId = c.get('caller').userId;
-    const removal = await removeMember(c.get('db'), { userId, workshopId, memberUserId: clerkUserId });
+    const removal = await removeMember(requestDb(c), { userId, workshopId, memberUserId: clerkUserId });
     if (!removal.callerRole) throw notFound('workshop');
     if (removal.callerRole !== 'owner' && clerkUserId !== userId) {
       throw new ApiError('forbidden', 'Only an owner can remove other members.');

@@ -4,6 +4,7 @@ import { notFound } from '../lib/api-error';
 import { createRouter } from '../lib/create-router';
 import { toIso, toIsoOrNull } from '../lib/timestamps';
 import { requireAuth } from '../middleware/auth';
+import { requestDb } from '../middleware/database';
 import { AUTHENTICATED, problemResponses, WorkshopIdParams } from '../schemas/common';
 import { EndedSessionSchema, ListSessionsQuery, SessionListSchema, SessionParams } from '../schemas/sessions';
 
@@ -47,7 +48,7 @@ const endRoute = createRoute({
 export const sessionRoutes = createRouter()
   .openapi(listRoute, async (c) => {
     const { workshopId } = c.req.valid('param');
-    const result = await listSessions(c.get('db'), {
+    const result = await listSessions(requestDb(c), {
       userId: c.get('caller').userId,
       workshopId,
       limit: c.req.valid('query').limit,
@@ -57,7 +58,7 @@ export const sessionRoutes = createRouter()
   })
   .openapi(endRoute, async (c) => {
     const { workshopId, sessionId } = c.req.valid('param');
-    const result = await endSession(c.get('db'), { userId: c.get('caller').userId, workshopId, sessionId });
+    const result = await endSession(requestDb(c), { userId: c.get('caller').userId, workshopId, sessionId });
     if (!result.member || result.otherWorkshop) throw notFound('session');
     if (!result.session)
       return c.json({ id: sessionId, persisted: false, startedAt: null, endedAt: null }, 200);

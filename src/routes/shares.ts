@@ -5,6 +5,7 @@ import { createRouter } from '../lib/create-router';
 import { newShareToken } from '../lib/share-token';
 import { toIso, toIsoOrNull } from '../lib/timestamps';
 import { requireAuth } from '../middleware/auth';
+import { requestDb } from '../middleware/database';
 import { AUTHENTICATED, problemResponses, WorkshopIdParams } from '../schemas/common';
 import { SharedWorkshopSchema, ShareSchema, ShareTokenParams } from '../schemas/shares';
 
@@ -54,7 +55,7 @@ export const shareRoutes = createRouter()
   .openapi(shareOnRoute, async (c) => {
     const { workshopId } = c.req.valid('param');
     const shareToken = newShareToken();
-    const result = await setShareToken(c.get('db'), {
+    const result = await setShareToken(requestDb(c), {
       userId: c.get('caller').userId,
       workshopId,
       shareToken,
@@ -66,7 +67,7 @@ export const shareRoutes = createRouter()
   })
   .openapi(shareOffRoute, async (c) => {
     const { workshopId } = c.req.valid('param');
-    const result = await setShareToken(c.get('db'), {
+    const result = await setShareToken(requestDb(c), {
       userId: c.get('caller').userId,
       workshopId,
       shareToken: null,
@@ -76,7 +77,7 @@ export const shareRoutes = createRouter()
     return c.body(null, 204);
   })
   .openapi(sharedViewRoute, async (c) => {
-    const row = await findSharedWorkshop(c.get('db'), c.req.valid('param').shareToken);
+    const row = await findSharedWorkshop(requestDb(c), c.req.valid('param').shareToken);
     if (!row) throw notFound('shared workshop');
     const steps = row.steps.map((step) => ({
       ...step,

@@ -6,6 +6,7 @@ import { createRouter } from '../lib/create-router';
 import { contentTag, matchesIfNoneMatch } from '../lib/etag';
 import { ReferenceDataCache, STEP_DEFINITIONS_TTL_MS } from '../lib/reference-data-cache';
 import { requireAuth } from '../middleware/auth';
+import { requestDb } from '../middleware/database';
 import { AUTHENTICATED, problemResponses } from '../schemas/common';
 import {
   StepDefinitionListSchema,
@@ -63,7 +64,7 @@ const patchRoute = createRoute({
 export const stepDefinitionRoutes = createRouter()
   .openapi(listRoute, async (c) => {
     const { items, etag } = await definitionsCache.get(c.get('config').DATABASE_URL, async () => {
-      const items = (await listStepDefinitions(c.get('db'))).map(toDefinition);
+      const items = (await listStepDefinitions(requestDb(c))).map(toDefinition);
       return { items, etag: contentTag('sd', [JSON.stringify(items)]) };
     });
     c.header('ETag', etag);
@@ -74,7 +75,11 @@ export const stepDefinitionRoutes = createRouter()
   .openapi(patchRoute, async (c) => {
     if (!c.get('caller').isAdmin)
       throw new ApiError('forbidden', 'Editing step definitions needs the admin role.');
-    const updated = await updateStepDefinition(c.get('db'), c.req.valid('param').stepId, c.req.valid('json'));
+    const updated = await updateStepDefinition(
+      requestDb(c),
+      c.req.valid('param').stepId,
+      c.req.valid('json'),
+    );
     if (!updated) throw notFound('step definition');
     definitionsCache.invalidate(c.get('config').DATABASE_URL);
     return c.json(toDefinition(updated), 200);

@@ -17,6 +17,7 @@ import { contextPrompt } from '../lib/step-context-prompt';
 import { toIso, toIsoOrNull } from '../lib/timestamps';
 import { requireAuth } from '../middleware/auth';
 import { STEP_OUTPUT_LIMIT_BYTES } from '../middleware/body-limit';
+import { requestDb } from '../middleware/database';
 import { announceSession } from '../middleware/session';
 import {
   AUTHENTICATED,
@@ -130,12 +131,12 @@ const unavailable = () =>
 
 export const stepRoutes = createRouter()
   .openapi(listRoute, async (c) => {
-    const steps = await listSteps(c.get('db'), { userId: c.get('caller').userId, ...c.req.valid('param') });
+    const steps = await listSteps(requestDb(c), { userId: c.get('caller').userId, ...c.req.valid('param') });
     if (!steps) throw notFound('workshop');
     return c.json({ items: steps.map(stepBody) }, 200);
   })
   .openapi(getRoute, async (c) => {
-    const visit = await visitStep(c.get('db'), {
+    const visit = await visitStep(requestDb(c), {
       userId: c.get('caller').userId,
       ...c.req.valid('param'),
       session: c.get('session'),
@@ -160,7 +161,7 @@ export const stepRoutes = createRouter()
       );
     }
     const ifMatch = parseIfMatch(c.req.header('If-Match'), STEP_TAG);
-    const write = await saveStepOutput(c.get('db'), {
+    const write = await saveStepOutput(requestDb(c), {
       userId: c.get('caller').userId,
       ...c.req.valid('param'),
       session: c.get('session'),
@@ -182,7 +183,7 @@ export const stepRoutes = createRouter()
   .openapi(completeRoute, async (c) => {
     const body = c.req.valid('json');
     if (body.by === 'user' && body.confirm !== true) {
-      const { role, step } = await inspectStep(c.get('db'), {
+      const { role, step } = await inspectStep(requestDb(c), {
         userId: c.get('caller').userId,
         ...c.req.valid('param'),
       });
@@ -194,7 +195,7 @@ export const stepRoutes = createRouter()
         'Skipping a step without the AI confirming it needs {"by": "user", "confirm": true}.',
       );
     }
-    const write = await completeStep(c.get('db'), {
+    const write = await completeStep(requestDb(c), {
       userId: c.get('caller').userId,
       ...c.req.valid('param'),
       session: c.get('session'),
@@ -208,7 +209,7 @@ export const stepRoutes = createRouter()
     return c.json(withOutput(write.step), 200);
   })
   .openapi(contextRoute, async (c) => {
-    const context = await readStepContext(c.get('db'), {
+    const context = await readStepContext(requestDb(c), {
       userId: c.get('caller').userId,
       ...c.req.valid('param'),
       session: c.get('session'),

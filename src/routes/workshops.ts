@@ -28,6 +28,7 @@ import { toIso, toIsoOrNull } from '../lib/timestamps';
 import { MANUAL_TRANSITIONS, statusesThatReach } from '../lib/workshop-status';
 import { titleFromIdea } from '../lib/workshop-title';
 import { requireAuth } from '../middleware/auth';
+import { requestDb } from '../middleware/database';
 import { AUTHENTICATED, jsonResponse, problemResponses, WorkshopIdParams } from '../schemas/common';
 import {
   CreateWorkshopSchema,
@@ -182,7 +183,7 @@ export const workshopRoutes = createRouter()
         errors: [{ path: 'cursor', message: 'not a cursor returned by this API' }],
       });
     }
-    const rows = await listWorkshopsForMember(c.get('db'), {
+    const rows = await listWorkshopsForMember(requestDb(c), {
       userId,
       status: query.status,
       limit: query.limit,
@@ -199,7 +200,7 @@ export const workshopRoutes = createRouter()
     const body = c.req.valid('json');
     const cap = c.get('config').WORKSHOP_CAPS[caller.plan] ?? 0;
     const idempotency = await readIdempotency(c.req.header(IDEMPOTENCY_HEADER), 'create-workshop', body);
-    const result = await createWorkshop(c.get('db'), {
+    const result = await createWorkshop(requestDb(c), {
       workshopId: newId('workshop'),
       memberId: newId('member'),
       stepIds: Array.from({ length: STEP_COUNT }, () => newId('workshopStep')),
@@ -220,7 +221,7 @@ export const workshopRoutes = createRouter()
   })
   .openapi(getRoute, async (c) => {
     const { workshopId } = c.req.valid('param');
-    const row = await findWorkshopForMember(c.get('db'), { userId: c.get('caller').userId, workshopId });
+    const row = await findWorkshopForMember(requestDb(c), { userId: c.get('caller').userId, workshopId });
     if (!row) throw notFound('workshop');
     const etag = workshopTag(row);
     if (matchesIfNoneMatch(c.req.header('If-None-Match'), etag)) {
@@ -234,7 +235,7 @@ export const workshopRoutes = createRouter()
     const body = c.req.valid('json');
     const { userId } = c.get('caller');
     const ifMatch = parseIfMatch(c.req.header('If-Match'), WORKSHOP_TAG);
-    const result = await updateWorkshop(c.get('db'), {
+    const result = await updateWorkshop(requestDb(c), {
       userId,
       workshopId,
       title: body.title,
@@ -268,7 +269,7 @@ export const workshopRoutes = createRouter()
   .openapi(deleteRoute, async (c) => {
     const { workshopId } = c.req.valid('param');
     const { userId } = c.get('caller');
-    const db = c.get('db');
+    const db = requestDb(c);
     if (c.req.valid('query').confirm !== 'true') {
       const impact = await findDeletionImpact(db, { userId, workshopId });
       if (!impact) throw notFound('workshop');
