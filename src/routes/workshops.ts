@@ -224,11 +224,9 @@ export const workshopRoutes = createRouter()
     const row = await findWorkshopForMember(requestDb(c), { userId: c.get('caller').userId, workshopId });
     if (!row) throw notFound('workshop');
     const etag = workshopTag(row);
-    if (matchesIfNoneMatch(c.req.header('If-None-Match'), etag)) {
-      c.header('ETag', etag);
-      return c.body(null, 304);
-    }
-    return c.json(withVersion(c, row), 200);
+    c.header('ETag', etag);
+    if (matchesIfNoneMatch(c.req.header('If-None-Match'), etag)) return c.body(null, 304);
+    return c.json(detailBody(row), 200);
   })
   .openapi(patchRoute, async (c) => {
     const { workshopId } = c.req.valid('param');
