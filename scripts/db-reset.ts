@@ -17,11 +17,11 @@ if (process.env.DATABASE_URL) {
 
 await withDatabaseTarget(async (target) => {
   if (target.kind === 'local') {
-    console.log(`1/3 dropping and recreating database "${LOCAL_DATABASE_NAME}" in ${target.describe}`);
+    console.log(`1/2 dropping and recreating database "${LOCAL_DATABASE_NAME}" in ${target.describe}`);
     await target.postgres.dropDatabase(LOCAL_DATABASE_NAME);
     await target.postgres.createDatabase(LOCAL_DATABASE_NAME);
   }
-  console.log(`${target.kind === 'local' ? '2/3' : '4/4'} migrating and seeding ${target.describe}`);
+  console.log(`${target.kind === 'local' ? '2/2' : '4/4'} migrating and seeding ${target.describe}`);
   const { seeded } = await migrateAndSeed(target.url);
-  console.log(`${target.kind === 'local' ? '3/3' : 'done:'} migrated; ${seeded} step definition(s) seeded`);
+  console.log(`done: migrated; ${seeded} step definition(s) seeded`);
 });

@@ -35,7 +35,7 @@ export async function resetNeonBranch(options: NeonResetOptions): Promise<void> 
     return (await response.json()) as Record<string, unknown>;
   };
 
-  log(`1/3 reading branch ${options.branchId} of project ${options.projectId}`);
+  log(`1/4 reading branch ${options.branchId} of project ${options.projectId}`);
   const { branch } = (await call('GET', `/projects/${options.projectId}/branches/${options.branchId}`)) as {
     branch: NeonBranch;
   };
@@ -48,10 +48,10 @@ export async function resetNeonBranch(options: NeonResetOptions): Promise<void> 
   if (!branch.parent_id)
     throw new Error(`refusing to reset "${branch.name}": it has no parent to restore from`);
 
-  log(`2/3 restoring "${branch.name}" from its parent ${branch.parent_id}`);
+  log(`2/4 restoring "${branch.name}" from its parent ${branch.parent_id}`);
   await call('POST', `/projects/${options.projectId}/branches/${options.branchId}/restore`, {
     source_branch_id: branch.parent_id,
     preserve_under_name: `${branch.name}-before-reset-${new Date().toISOString().replaceAll(/[:.]/g, '-')}`,
   });
-  log('3/3 restore requested; migrations and seed follow');
+  log('3/4 restore requested');
 }
