@@ -36,7 +36,13 @@ import {
   BuildPackSchema,
   CreateBuildPackSchema,
 } from '../schemas/build-packs';
-import { AUTHENTICATED, jsonResponse, problemResponses, WorkshopIdParams } from '../schemas/common';
+import {
+  AUTHENTICATED,
+  jsonRequestBody,
+  jsonResponse,
+  problemResponses,
+  WorkshopIdParams,
+} from '../schemas/common';
 
 const contentPath = (row: BuildPackRow) => `/api/workshops/${row.workshop_id}/build-packs/${row.id}/content`;
 
@@ -60,7 +66,7 @@ const createPackRoute = createRoute({
   middleware: [requireAuth] as const,
   request: {
     params: WorkshopIdParams,
-    body: { required: true, content: { 'application/json': { schema: CreateBuildPackSchema } } },
+    body: jsonRequestBody(CreateBuildPackSchema),
   },
   responses: {
     201: jsonResponse(BuildPackSchema, 'Created; `Location` names it, `contentUrl` renders it'),

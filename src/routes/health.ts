@@ -3,6 +3,7 @@ import { createDb } from '../db/client';
 import { classifyDatabaseError } from '../db/errors';
 import { EXPECTED_MIGRATIONS, readMigrationStatus } from '../db/migrations';
 import { createRouter } from '../lib/create-router';
+import { jsonResponse } from '../schemas/common';
 
 const HealthSchema = z
   .object({
@@ -31,8 +32,8 @@ const readinessRoute = createRoute({
   tags: ['health'],
   summary: 'Readiness: the database answers within a bounded time and every migration is applied',
   responses: {
-    200: { description: 'Ready', content: { 'application/json': { schema: HealthSchema } } },
-    503: { description: 'Not ready', content: { 'application/json': { schema: HealthSchema } } },
+    200: jsonResponse(HealthSchema, 'Ready'),
+    503: jsonResponse(HealthSchema, 'Not ready'),
   },
 });
 
@@ -41,7 +42,7 @@ const livenessRoute = createRoute({
   path: '/health/live',
   tags: ['health'],
   summary: 'Liveness: the process is up; touches nothing',
-  responses: { 200: { description: 'Alive', content: { 'application/json': { schema: LiveSchema } } } },
+  responses: { 200: jsonResponse(LiveSchema, 'Alive') },
 });
 
 export const healthRoutes = createRouter()

@@ -3,7 +3,7 @@ import { countOwnedWorkshops } from '../db/queries/workshops';
 import { createRouter } from '../lib/create-router';
 import { requireAuth } from '../middleware/auth';
 import { requestDb } from '../middleware/database';
-import { AUTHENTICATED, problemResponses } from '../schemas/common';
+import { AUTHENTICATED, jsonResponse, problemResponses } from '../schemas/common';
 import { MeSchema } from '../schemas/workshops';
 
 const meRoute = createRoute({
@@ -14,7 +14,7 @@ const meRoute = createRoute({
   security: AUTHENTICATED,
   middleware: [requireAuth] as const,
   responses: {
-    200: { description: 'The caller', content: { 'application/json': { schema: MeSchema } } },
+    200: jsonResponse(MeSchema, 'The caller'),
     ...problemResponses(401),
   },
 });

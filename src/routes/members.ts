@@ -6,7 +6,13 @@ import { newId } from '../lib/ids';
 import { toIso } from '../lib/timestamps';
 import { requireAuth } from '../middleware/auth';
 import { requestDb } from '../middleware/database';
-import { AUTHENTICATED, problemResponses, WorkshopIdParams } from '../schemas/common';
+import {
+  AUTHENTICATED,
+  jsonRequestBody,
+  jsonResponse,
+  problemResponses,
+  WorkshopIdParams,
+} from '../schemas/common';
 import { MemberListSchema, MemberParams, MemberSchema, PutMemberSchema } from '../schemas/members';
 
 const toMember = (row: MemberRow) => ({
@@ -27,7 +33,7 @@ const listRoute = createRoute({
   middleware: [requireAuth] as const,
   request: { params: WorkshopIdParams },
   responses: {
-    200: { description: 'Members', content: { 'application/json': { schema: MemberListSchema } } },
+    200: jsonResponse(MemberListSchema, 'Members'),
     ...problemResponses(401, 404),
   },
 });
@@ -41,11 +47,11 @@ const putRoute = createRoute({
   middleware: [requireAuth] as const,
   request: {
     params: MemberParams,
-    body: { required: true, content: { 'application/json': { schema: PutMemberSchema } } },
+    body: jsonRequestBody(PutMemberSchema),
   },
   responses: {
-    200: { description: 'Role changed', content: { 'application/json': { schema: MemberSchema } } },
-    201: { description: 'Member added', content: { 'application/json': { schema: MemberSchema } } },
+    200: jsonResponse(MemberSchema, 'Role changed'),
+    201: jsonResponse(MemberSchema, 'Member added'),
     ...problemResponses(400, 401, 403, 404, 409),
   },
 });

@@ -5,7 +5,7 @@ import { createRouter } from '../lib/create-router';
 import { toIso, toIsoOrNull } from '../lib/timestamps';
 import { requireAuth } from '../middleware/auth';
 import { requestDb } from '../middleware/database';
-import { AUTHENTICATED, problemResponses, WorkshopIdParams } from '../schemas/common';
+import { AUTHENTICATED, jsonResponse, problemResponses, WorkshopIdParams } from '../schemas/common';
 import { EndedSessionSchema, ListSessionsQuery, SessionListSchema, SessionParams } from '../schemas/sessions';
 
 const toSession = (row: SessionRow) => ({
@@ -23,7 +23,7 @@ const listRoute = createRoute({
   middleware: [requireAuth] as const,
   request: { params: WorkshopIdParams, query: ListSessionsQuery },
   responses: {
-    200: { description: 'Sessions', content: { 'application/json': { schema: SessionListSchema } } },
+    200: jsonResponse(SessionListSchema, 'Sessions'),
     ...problemResponses(400, 401, 404),
   },
 });

@@ -6,7 +6,7 @@ import { newShareToken } from '../lib/share-token';
 import { toIso, toIsoOrNull } from '../lib/timestamps';
 import { requireAuth } from '../middleware/auth';
 import { requestDb } from '../middleware/database';
-import { AUTHENTICATED, problemResponses, WorkshopIdParams } from '../schemas/common';
+import { AUTHENTICATED, jsonResponse, problemResponses, WorkshopIdParams } from '../schemas/common';
 import { SharedWorkshopSchema, ShareSchema, ShareTokenParams } from '../schemas/shares';
 
 const shareOnRoute = createRoute({
@@ -18,7 +18,7 @@ const shareOnRoute = createRoute({
   middleware: [requireAuth] as const,
   request: { params: WorkshopIdParams },
   responses: {
-    200: { description: 'Shared', content: { 'application/json': { schema: ShareSchema } } },
+    200: jsonResponse(ShareSchema, 'Shared'),
     ...problemResponses(401, 403, 404),
   },
 });

@@ -7,7 +7,7 @@ import { contentTag, matchesIfNoneMatch } from '../lib/etag';
 import { ReferenceDataCache, STEP_DEFINITIONS_TTL_MS } from '../lib/reference-data-cache';
 import { requireAuth } from '../middleware/auth';
 import { requestDb } from '../middleware/database';
-import { AUTHENTICATED, problemResponses } from '../schemas/common';
+import { AUTHENTICATED, jsonRequestBody, jsonResponse, problemResponses } from '../schemas/common';
 import {
   StepDefinitionListSchema,
   StepDefinitionSchema,
@@ -53,10 +53,10 @@ const patchRoute = createRoute({
   middleware: [requireAuth] as const,
   request: {
     params: z.object({ stepId: StepIdParam }),
-    body: { required: true, content: { 'application/json': { schema: UpdateStepDefinitionSchema } } },
+    body: jsonRequestBody(UpdateStepDefinitionSchema),
   },
   responses: {
-    200: { description: 'Updated', content: { 'application/json': { schema: StepDefinitionSchema } } },
+    200: jsonResponse(StepDefinitionSchema, 'Updated'),
     ...problemResponses(400, 401, 403, 404),
   },
 });

@@ -29,7 +29,13 @@ import { MANUAL_TRANSITIONS, statusesThatReach } from '../lib/workshop-status';
 import { titleFromIdea } from '../lib/workshop-title';
 import { requireAuth } from '../middleware/auth';
 import { requestDb } from '../middleware/database';
-import { AUTHENTICATED, jsonResponse, problemResponses, WorkshopIdParams } from '../schemas/common';
+import {
+  AUTHENTICATED,
+  jsonRequestBody,
+  jsonResponse,
+  problemResponses,
+  WorkshopIdParams,
+} from '../schemas/common';
 import {
   CreateWorkshopSchema,
   DeleteWorkshopQuery,
@@ -59,7 +65,7 @@ const createWorkshopRoute = createRoute({
   summary: 'Start a workshop: the workshop (draft), owner membership and ten not-started steps, atomically',
   security: AUTHENTICATED,
   middleware: [requireAuth] as const,
-  request: { body: { required: true, content: { 'application/json': { schema: CreateWorkshopSchema } } } },
+  request: { body: jsonRequestBody(CreateWorkshopSchema) },
   responses: {
     201: jsonResponse(WorkshopDetailSchema, 'Created; `Location` names it'),
     ...problemResponses(400, 401, 403, 413),
@@ -93,7 +99,7 @@ const patchRoute = createRoute({
   middleware: [requireAuth] as const,
   request: {
     params: WorkshopIdParams,
-    body: { required: true, content: { 'application/json': { schema: UpdateWorkshopSchema } } },
+    body: jsonRequestBody(UpdateWorkshopSchema),
   },
   responses: {
     200: jsonResponse(WorkshopDetailSchema, 'The updated workshop'),
