@@ -10,6 +10,8 @@ export interface MintOptions {
   authorizedParty?: string;
   /** Claims merged over the defaults, for tests of odd tokens. */
   claims?: Record<string, unknown>;
+  /** JOSE header fields merged over `typ: JWT`, for tests of odd tokens. */
+  header?: Record<string, unknown>;
 }
 
 /** A session token shaped like Clerk's v2 tokens, signed RS256 with the given private key. */
@@ -31,5 +33,5 @@ export async function mintSessionToken(privateKeyPem: string, options: MintOptio
     metadata,
     ...options.claims,
   };
-  return signJwt(payload, privateKeyPem, { algorithm: 'RS256', header: { typ: 'JWT' } });
+  return signJwt(payload, privateKeyPem, { algorithm: 'RS256', header: { typ: 'JWT', ...options.header } });
 }

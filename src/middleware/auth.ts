@@ -1,5 +1,6 @@
-import { clerkMiddleware, getAuth } from '@clerk/hono';
-import { Hono } from 'hono';
+import { verifyToken } from '@clerk/backend';
+import { TokenVerificationError } from '@clerk/backend/errors';
+import { isMachineToken } from '@clerk/backend/internal';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv, Caller } from '../app-env';
 import type { Config } from '../env';
@@ -10,98 +11,76 @@ import { VerifiedTokenCache } from '../lib/verified-token-cache';
 const BEARER = /^Bearer ([^\s]+)$/i;
 const JWT_SHAPE = /^[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}$/;
 const MAX_TOKEN_LENGTH = 8 * 1024;
-const VERIFY_URL = 'https://verify.invalid/';
-
-interface Verified {
-  userId: string;
-  claims: Record<string, unknown>;
-}
-
-interface Verifier {
-  verify(authorization: string): Promise<Verified | undefined>;
-  cache: VerifiedTokenCache;
-}
-
-/**
- * Clerk's middleware runs inside a private app on a request that carries nothing but the Authorization
- * header: on the real request, a browser-looking one (Accept: text/html) with an expired token makes Clerk
- * answer with a handshake redirect that embeds the token, and its response headers would leak into ours.
- */
-function createVerifier(config: Config): Verifier {
-  const results = new WeakMap<Request, Verified>();
-  const options = {
-    secretKey: config.CLERK_SECRET_KEY,
-    publishableKey: config.CLERK_PUBLISHABLE_KEY,
-    jwtKey: config.CLERK_JWT_KEY,
-    authorizedParties: config.CLERK_AUTHORIZED_PARTIES,
-    // Expired means expired: the cache already trusts a token up to its exp and not a second longer.
-    clockSkewInMs: 0,
-    // Passed through to Clerk's client (not in the middleware's type): never report anything anywhere.
-    telemetry: { disabled: true },
-  };
-  const verifier = new Hono();
-  verifier.use(clerkMiddleware(options));
-  verifier.all('*', (c) => {
-    const auth = getAuth(c);
-    if (auth.tokenType === 'session_token' && auth.userId) {
-      results.set(c.req.raw, { userId: auth.userId, claims: auth.sessionClaims as Record<string, unknown> });
-    }
-    return c.body(null, 204);
-  });
-  return {
-    cache: new VerifiedTokenCache(),
-    verify: async (authorization) => {
-      const request = new Request(VERIFY_URL, { headers: { Authorization: authorization } });
-      // Everything Clerk needs is in the options; empty bindings keep it from reading any environment.
-      await verifier.fetch(request, {});
-      return results.get(request);
-    },
-  };
-}
+/** Clerk's `cat` header values that a session token may carry (absent is fine too). */
+const SESSION_CATEGORIES = new Set([undefined, 'cl_B7d4PD111AAA', 'cl_I7d4PD111III']);
 
 // Keyed by the validated configuration, so a different key (another test, a rotated secret) never
 // reuses verifications made with the old one.
-const verifiers = new WeakMap<Config, Verifier>();
+const caches = new WeakMap<Config, VerifiedTokenCache>();
 
-function verifierFor(config: Config): Verifier {
-  let verifier = verifiers.get(config);
-  if (!verifier) {
-    verifier = createVerifier(config);
-    verifiers.set(config, verifier);
+function cacheFor(config: Config): VerifiedTokenCache {
+  let cache = caches.get(config);
+  if (!cache) {
+    cache = new VerifiedTokenCache();
+    caches.set(config, cache);
   }
-  return verifier;
+  return cache;
 }
 
 const unauthorized = (detail: string) =>
   new ApiError('unauthorized', detail, { headers: { 'WWW-Authenticate': 'Bearer realm="workshop-api"' } });
 
-/** Anything that is not a signed RS256 JWT (Clerk API keys, M2M and OAuth tokens) is refused before Clerk sees it. */
-function looksLikeSessionJwt(token: string): boolean {
-  if (token.length > MAX_TOKEN_LENGTH || !JWT_SHAPE.test(token)) return false;
+function decodeSegment(segment: string | undefined): unknown {
   try {
-    const header: unknown = JSON.parse(
-      atob(token.split('.')[0]?.replaceAll('-', '+').replaceAll('_', '/') ?? ''),
-    );
-    return typeof header === 'object' && header !== null && (header as { alg?: unknown }).alg === 'RS256';
+    return JSON.parse(atob(segment?.replaceAll('-', '+').replaceAll('_', '/') ?? ''));
   } catch {
-    return false;
+    return undefined;
+  }
+}
+
+/**
+ * Only a signed RS256 JWT of the session category gets as far as signature verification: Clerk API keys,
+ * M2M and OAuth tokens (by prefix, `typ` or an `mch_` subject) are refused the way Clerk's own
+ * `authenticateRequest` refuses them for a session-token route.
+ */
+function looksLikeSessionJwt(token: string): boolean {
+  if (token.length > MAX_TOKEN_LENGTH || !JWT_SHAPE.test(token) || isMachineToken(token)) return false;
+  const header = decodeSegment(token.split('.')[0]) as { alg?: unknown; cat?: unknown } | undefined;
+  return header?.alg === 'RS256' && SESSION_CATEGORIES.has(header.cat as string | undefined);
+}
+
+/**
+ * Networkless verification with the instance's public key: signature, `exp`/`nbf` with no clock skew (the
+ * cache trusts a token up to its `exp` and not a second longer), and `azp` against the authorized parties.
+ * A pending session (`sts: pending`, tasks still to do) is signed out, as Clerk's SDKs treat it by default.
+ */
+async function verifySessionToken(token: string, config: Config) {
+  try {
+    const claims = await verifyToken(token, {
+      jwtKey: config.CLERK_JWT_KEY,
+      authorizedParties: config.CLERK_AUTHORIZED_PARTIES,
+      clockSkewInMs: 0,
+    });
+    return claims.sub && claims.sts !== 'pending' ? claims : undefined;
+  } catch (error) {
+    if (error instanceof TokenVerificationError) return undefined;
+    throw error;
   }
 }
 
 async function authenticate(authorization: string | undefined, config: Config): Promise<Caller> {
   if (!authorization) throw unauthorized('A bearer token is required.');
   const token = BEARER.exec(authorization)?.[1];
-  const verifier = verifierFor(config);
+  const cache = cacheFor(config);
   // Only verified tokens are cached, so a hit needs no further look.
-  const cached = token ? verifier.cache.get(token) : undefined;
+  const cached = token ? cache.get(token) : undefined;
   if (cached) return cached;
   if (!token || !looksLikeSessionJwt(token)) throw unauthorized('The bearer token is not a session token.');
 
-  const verified = await verifier.verify(`Bearer ${token}`);
-  if (!verified) throw unauthorized('The session token is invalid or expired.');
-  const caller = callerFromClaims(verified.userId, verified.claims, config.WORKSHOP_CAPS);
-  const exp = verified.claims.exp;
-  if (typeof exp === 'number') verifier.cache.set(token, caller, exp * 1000);
+  const claims = await verifySessionToken(token, config);
+  if (!claims) throw unauthorized('The session token is invalid or expired.');
+  const caller = callerFromClaims(claims.sub, claims, config.WORKSHOP_CAPS);
+  cache.set(token, caller, claims.exp * 1000);
   return caller;
 }
 

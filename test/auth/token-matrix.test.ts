@@ -153,6 +153,19 @@ const BAD_CREDENTIALS: BadCredential[] = [
     authorization: async () => `Bearer ${await app.token('mch_2xKq9mVbN4cZ5l')}`,
   },
   {
+    name: "a JWT of Clerk's M2M category (cat header) signed with the right key",
+    authorization: async () =>
+      `Bearer ${await app.token('user_owner', { header: { cat: 'cl_B7d4PD333AAA' } })}`,
+  },
+  {
+    name: 'a JWT of an unknown category signed with the right key',
+    authorization: async () => `Bearer ${await app.token('user_owner', { header: { cat: 'cl_unknown' } })}`,
+  },
+  {
+    name: 'a pending session (sts: pending, tasks still to do)',
+    authorization: async () => `Bearer ${await app.token('user_owner', { claims: { sts: 'pending' } })}`,
+  },
+  {
     name: 'an OAuth access JWT (typ at+jwt)',
     authorization: async () => `Bearer ${await signedBy(stranger.privateKeyPem, claims(), 'at+jwt')}`,
   },
@@ -267,6 +280,15 @@ describe('GET /api/me with a valid session token', () => {
       plan: 'team',
       workshopCap: 11,
     });
+  });
+
+  it("accepts an active session and Clerk's session-token category", async () => {
+    expect(await me(await app.as('user_active', { claims: { sts: 'active' } }))).toMatchObject({
+      userId: 'user_active',
+    });
+    expect(
+      await me(await app.as('user_categorised', { header: { cat: 'cl_B7d4PD111AAA' } })),
+    ).toMatchObject({ userId: 'user_categorised' });
   });
 
   it('treats an unknown or malformed plan as free', async () => {
