@@ -3,7 +3,10 @@
  * one run and printed as one table (ratios, never absolute thresholds except where quality.md gives one);
  * every figure also goes to bench/results.json with the machine it ran on.
  *
- *   tsx bench/run.ts [--quick] [--skip-bundle] [--skip-dev]
+ *   tsx bench/run.ts [--quick] [--skip-bundle] [--skip-dev] [--only throughput,latency,…]
+ *
+ * `--only` runs the named parts (round-trips, latency, auth, throughput, profile, bundle, dev) and prints
+ * their rows without touching bench/results.json, which only a full run writes.
  *
  * Exits 0 when every part ran (whatever the verdicts: a failed target is a finding), 1 when a part broke.
  */
@@ -29,8 +32,24 @@ const { values: flags } = parseArgs({
     quick: { type: 'boolean', default: false },
     'skip-bundle': { type: 'boolean', default: false },
     'skip-dev': { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 });
+
+const PARTS = ['round-trips', 'latency', 'auth', 'throughput', 'profile', 'bundle', 'dev'] as const;
+const only = flags.only?.split(',').map((part) => part.trim());
+const unknownParts = only?.filter((part) => !(PARTS as readonly string[]).includes(part)) ?? [];
+if (unknownParts.length > 0) {
+  console.error(`unknown --only part(s): ${unknownParts.join(', ')}; known: ${PARTS.join(', ')}`);
+  process.exit(2);
+}
+const runs = (part: (typeof PARTS)[number]) =>
+  only
+    ? only.includes(part)
+    : !(part === 'bundle' && flags['skip-bundle']) && !(part === 'dev' && flags['skip-dev']);
+const needsStack = ['round-trips', 'latency', 'auth', 'throughput', 'profile'].some((part) =>
+  runs(part as (typeof PARTS)[number]),
+);
 
 const settings = flags.quick
   ? {
@@ -84,13 +103,16 @@ const onSignal = () => {
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
 
-const started = performance.now();
-const loadAtStart = loadavg().map((value) => round(value));
-try {
+/** Everything measured against the running local Neon stack and app, each part only if asked for. */
+async function measureOnTheStack(): Promise<void> {
   const environment = await phase('start local Neon stack + app', startBenchEnvironment);
   env = environment;
   const fixture = await phase('seed through the API', () => seed(environment));
-  results.seed = { ...fixture.counts, users: fixture.users.length, seconds: round(fixture.seedMs / 1000, 1) };
+  results.seed = {
+    ...fixture.counts,
+    users: fixture.users.length,
+    seconds: round(fixture.seedMs / 1000, 1),
+  };
 
   const operations = await listOperations(environment.app);
   const cases = await buildRouteCases(environment, fixture);
@@ -109,41 +131,54 @@ try {
     });
   }
 
-  const roundTrips = await phase('round trips per route', () => measureRoundTrips(environment, activeCases));
-  results.roundTrips = roundTrips;
-  rows.push(...roundTripRows(roundTrips, missing));
-
-  const latency = await phase('latency with injected delay', () =>
-    measureLatency(environment, activeCases, settings.latency),
-  );
-  results.latency = latency;
-  rows.push(...latencyRows(latency));
-
-  const auth = await phase('auth overhead', () => measureAuthOverhead(environment, settings.auth));
-  results.authOverhead = auth;
-  rows.push(...authRows(auth));
-
-  const throughput = await phase('throughput vs raw driver', () =>
-    measureThroughput(environment, fixture, settings.throughput),
-  );
-  results.throughput = throughput;
-  rows.push(...throughputRows(throughput));
-
-  const profiles = await phase('CPU profile of the throughput routes', () =>
-    profileThroughputRoutes(environment, fixture, settings.profile),
-  );
-  results.profiles = profiles;
-  rows.push(...profileRows(profiles));
+  if (runs('round-trips')) {
+    const roundTrips = await phase('round trips per route', () =>
+      measureRoundTrips(environment, activeCases),
+    );
+    results.roundTrips = roundTrips;
+    rows.push(...roundTripRows(roundTrips, missing));
+  }
+  if (runs('latency')) {
+    const latency = await phase('latency with injected delay', () =>
+      measureLatency(environment, activeCases, settings.latency),
+    );
+    results.latency = latency;
+    rows.push(...latencyRows(latency));
+  }
+  if (runs('auth')) {
+    const auth = await phase('auth overhead', () => measureAuthOverhead(environment, settings.auth));
+    results.authOverhead = auth;
+    rows.push(...authRows(auth));
+  }
+  if (runs('throughput')) {
+    const throughput = await phase('throughput vs raw driver', () =>
+      measureThroughput(environment, fixture, settings.throughput),
+    );
+    results.throughput = throughput;
+    rows.push(...throughputRows(throughput));
+  }
+  if (runs('profile')) {
+    const profiles = await phase('CPU profile of the throughput routes', () =>
+      profileThroughputRoutes(environment, fixture, settings.profile),
+    );
+    results.profiles = profiles;
+    rows.push(...profileRows(profiles));
+  }
 
   await phase('stop local stack + app', () => environment.stop());
   env = undefined;
+}
 
-  if (!flags['skip-bundle']) {
+const started = performance.now();
+const loadAtStart = loadavg().map((value) => round(value));
+try {
+  if (needsStack) await measureOnTheStack();
+  if (runs('bundle')) {
     const bundle = await phase('bundle (wrangler dry run)', measureBundle);
     results.bundle = bundle;
     rows.push(...bundleRows(bundle));
   }
-  if (!flags['skip-dev']) {
+  if (runs('dev')) {
     const dev = await phase('dev start', () => measureDevStart());
     results.devStart = dev;
     rows.push(...devStartRows(dev));
@@ -167,11 +202,10 @@ results.loadAverage = { start: loadAtStart, end: loadAtEnd };
 results.phasesSeconds = phases;
 results.totalSeconds = round((performance.now() - started) / 1000, 1);
 results.rows = rows;
-const resultsPath = join(ROOT, 'bench/results.json');
-writeResults(resultsPath, results);
+if (!only) writeResults(join(ROOT, 'bench/results.json'), results);
 console.log(printTable(rows));
 console.log(
   `\n${results.totalSeconds} s in all on ${machine().cpus} CPUs, Node ${process.version}; load average (1/5/15 min) ` +
-    `${loadAtStart.join('/')} at start, ${loadAtEnd.join('/')} at end; figures in bench/results.json`,
+    `${loadAtStart.join('/')} at start, ${loadAtEnd.join('/')} at end${only ? '' : '; figures in bench/results.json'}`,
 );
 process.exit(rows.some((row) => row.verdict === 'error') ? 1 : 0);

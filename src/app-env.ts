@@ -1,4 +1,5 @@
 import type { Database } from './db/client';
+import type { Deadline } from './db/deadline';
 import type { Config } from './env';
 
 export interface Caller {
@@ -19,6 +20,8 @@ export interface AppEnv {
     config: Config;
     /** Set by `requestDb(c)` on first use. */
     db?: Database;
+    /** The bound on the request's database work (DB_TIMEOUT_MS), made with `db`. */
+    dbDeadline?: Deadline;
     caller: Caller;
     session: SessionIntent;
   };

@@ -1,9 +1,10 @@
-import { cors } from 'hono/cors';
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
 import { createRouter } from './lib/create-router';
 import { bodyLimits } from './middleware/body-limit';
 import { configMiddleware } from './middleware/config';
+import { corsHeaders } from './middleware/cors';
+import { endDatabaseDeadline } from './middleware/database';
 import { handleError, handleNotFound } from './middleware/errors';
 import { requestLog } from './middleware/request-log';
 import { sessionMiddleware } from './middleware/session';
@@ -19,24 +20,6 @@ import { stepDefinitionRoutes } from './routes/step-definitions';
 import { stepRoutes } from './routes/steps';
 import { workshopRoutes } from './routes/workshops';
 
-export const EXPOSED_HEADERS = [
-  'X-Request-Id',
-  'X-Session-Id',
-  'ETag',
-  'Location',
-  'Retry-After',
-  'Idempotent-Replayed',
-];
-export const ALLOWED_HEADERS = [
-  'Authorization',
-  'Content-Type',
-  'If-Match',
-  'If-None-Match',
-  'Idempotency-Key',
-  'X-Request-Id',
-  'X-Session-Id',
-];
-
 export function createApp() {
   const app = createRouter();
 
@@ -50,17 +33,9 @@ export function createApp() {
   app.use('*', requestLog);
   app.use('*', secureHeaders());
   app.use('*', configMiddleware);
-  app.use(
-    '*',
-    cors({
-      origin: (origin, c) => (c.get('config')?.CORS_ORIGINS.includes(origin) ? origin : null),
-      allowMethods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'],
-      allowHeaders: ALLOWED_HEADERS,
-      exposeHeaders: EXPOSED_HEADERS,
-      maxAge: 600,
-    }),
-  );
+  app.use('*', corsHeaders);
   app.use('*', bodyLimits);
+  app.use('*', endDatabaseDeadline);
 
   app.use('/api/workshops/:workshopId/*', sessionMiddleware);
 

@@ -9,8 +9,8 @@ export interface DatabaseConfig {
 }
 
 export interface DatabaseOptions {
-  /** Every database request made through this instance is aborted after this many milliseconds. */
-  timeoutMs?: number;
+  /** Aborts every database request made through this instance, e.g. a deadline's. */
+  signal?: AbortSignal;
   /** How often a failed round trip may be retried: only for requests that are safe to repeat. */
   retries?: number;
 }
@@ -23,7 +23,7 @@ export function createDb(config: DatabaseConfig, options: DatabaseOptions = {}) 
   if (config.NEON_SQL_ENDPOINT) neonConfig.fetchEndpoint = config.NEON_SQL_ENDPOINT;
   neonConfig.fetchFunction = resilientFetch;
   const fetchOptions: Record<string, unknown> = { [RETRIES_OPTION]: options.retries ?? 0 };
-  if (options.timeoutMs) fetchOptions.signal = AbortSignal.timeout(options.timeoutMs);
+  if (options.signal) fetchOptions.signal = options.signal;
   return drizzle({ client: neon(config.DATABASE_URL, { fetchOptions }) });
 }
 

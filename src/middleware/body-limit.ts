@@ -14,21 +14,8 @@ const tooLarge = (limit: number) =>
     extensions: { limitBytes: limit },
   });
 
-/**
- * Counts the bytes actually read, whatever Content-Length says: hono's bodyLimit trusts an honest-looking
- * header, so a body longer than its declared length got through whenever the runtime did not cut it.
- * An oversized declared length is refused before reading anything.
- */
-export const bodyLimits = createMiddleware<AppEnv>(async (c, next) => {
-  const body = c.req.raw.body;
-  if (!body) return next();
-  const isStepOutput = STEP_OUTPUT_PATH.test(c.req.path);
-  const limit = isStepOutput ? STEP_OUTPUT_BODY_LIMIT_BYTES : DEFAULT_BODY_LIMIT_BYTES;
-  const reported = isStepOutput ? STEP_OUTPUT_LIMIT_BYTES : DEFAULT_BODY_LIMIT_BYTES;
-
-  const declared = Number(c.req.header('Content-Length') ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge(reported);
-
+/** The whole body, read from the stream chunk by chunk and abandoned as soon as it exceeds the limit. */
+async function readAtMost(body: ReadableStream<Uint8Array>, limit: number, reported: number) {
   const chunks: Uint8Array[] = [];
   let size = 0;
   const reader = body.getReader();
@@ -42,20 +29,47 @@ export const bodyLimits = createMiddleware<AppEnv>(async (c, next) => {
     }
     chunks.push(value);
   }
-  const buffer = new Uint8Array(size);
+  const bytes = new Uint8Array(size);
   let offset = 0;
   for (const chunk of chunks) {
-    buffer.set(chunk, offset);
+    bytes.set(chunk, offset);
     offset += chunk.byteLength;
   }
+  return bytes;
+}
+
+/**
+ * Counts the bytes actually read, whatever Content-Length says: hono's bodyLimit trusts an honest-looking
+ * header, so a body longer than its declared length got through whenever the runtime did not cut it.
+ * An oversized declared length is refused before reading anything. A body of declared length is read in
+ * one go (on Node straight from the socket, as the runtime frames it by that length); one without a
+ * length is read as a stream and given up at the limit.
+ */
+export const bodyLimits = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
+  const isStepOutput = STEP_OUTPUT_PATH.test(c.req.path);
+  const limit = isStepOutput ? STEP_OUTPUT_BODY_LIMIT_BYTES : DEFAULT_BODY_LIMIT_BYTES;
+  const reported = isStepOutput ? STEP_OUTPUT_LIMIT_BYTES : DEFAULT_BODY_LIMIT_BYTES;
+
+  const declared = Number(c.req.header('Content-Length') ?? Number.NaN);
+  if (Number.isFinite(declared) && declared > limit) throw tooLarge(reported);
+
+  if (Number.isFinite(declared)) {
+    // Read through c.req, which keeps the bytes for the validators' c.req.json().
+    if ((await c.req.arrayBuffer()).byteLength > limit) throw tooLarge(reported);
+    return next();
+  }
+  const body = c.req.raw.body;
+  if (!body) return next();
+  const bytes = await readAtMost(body, limit, reported);
   const headers = new Headers(c.req.raw.headers);
-  headers.set('Content-Length', String(size));
+  headers.set('Content-Length', String(bytes.byteLength));
   headers.delete('Transfer-Encoding');
   // A fresh Request rather than a copy of the original: some adapters' request objects cannot be cloned.
   c.req.raw = new Request(c.req.url, {
     method: c.req.method,
     headers,
-    body: buffer,
+    body: bytes,
     signal: c.req.raw.signal,
   });
   return next();

@@ -1,6 +1,8 @@
 import type { Context } from 'hono';
+import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env';
 import { createDb, type Database } from '../db/client';
+import { startDeadline } from '../db/deadline';
 
 const SAFE_RETRIES = 2;
 
@@ -26,8 +28,19 @@ export function requestDb(c: Context<AppEnv>): Database {
   let db = c.get('db');
   if (!db) {
     const config = c.get('config');
-    db = createDb(config, { timeoutMs: config.DB_TIMEOUT_MS, retries: retriesFor(c) });
+    const deadline = startDeadline(config.DB_TIMEOUT_MS);
+    db = createDb(config, { signal: deadline.signal, retries: retriesFor(c) });
     c.set('db', db);
+    c.set('dbDeadline', deadline);
   }
   return db;
 }
+
+/** The request's database deadline ends with the request, whichever way the request ends. */
+export const endDatabaseDeadline = createMiddleware<AppEnv>(async (c, next) => {
+  try {
+    await next();
+  } finally {
+    c.get('dbDeadline')?.clear();
+  }
+});

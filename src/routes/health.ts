@@ -1,5 +1,6 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createDb } from '../db/client';
+import { startDeadline } from '../db/deadline';
 import { classifyDatabaseError } from '../db/errors';
 import { EXPECTED_MIGRATIONS, readMigrationStatus } from '../db/migrations';
 import { createRouter } from '../lib/create-router';
@@ -49,7 +50,8 @@ export const healthRoutes = createRouter()
   .openapi(readinessRoute, async (c) => {
     c.header('Cache-Control', 'no-store');
     const config = c.get('config');
-    const db = createDb(config, { timeoutMs: config.HEALTH_TIMEOUT_MS });
+    const deadline = startDeadline(config.HEALTH_TIMEOUT_MS);
+    const db = createDb(config, { signal: deadline.signal });
     const started = performance.now();
     try {
       const migrations = await readMigrationStatus(db);
@@ -91,6 +93,8 @@ export const healthRoutes = createRouter()
         },
         503,
       );
+    } finally {
+      deadline.clear();
     }
   })
   .openapi(livenessRoute, (c) => {

@@ -286,9 +286,9 @@ describe('GET /api/me with a valid session token', () => {
     expect(await me(await app.as('user_active', { claims: { sts: 'active' } }))).toMatchObject({
       userId: 'user_active',
     });
-    expect(
-      await me(await app.as('user_categorised', { header: { cat: 'cl_B7d4PD111AAA' } })),
-    ).toMatchObject({ userId: 'user_categorised' });
+    expect(await me(await app.as('user_categorised', { header: { cat: 'cl_B7d4PD111AAA' } }))).toMatchObject({
+      userId: 'user_categorised',
+    });
   });
 
   it('treats an unknown or malformed plan as free', async () => {

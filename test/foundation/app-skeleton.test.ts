@@ -181,6 +181,24 @@ describe('CORS', () => {
   });
 
   it.each([
+    ['a 401 problem', '/api/me'],
+    ['a 404 problem', '/api/no-such-route'],
+  ])('lets an allowed origin read %s too', async (_label, path) => {
+    const response = await testApp.request(path, { headers: { Origin: ALLOWED_ORIGIN } });
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.headers.get('access-control-allow-origin')).toBe(ALLOWED_ORIGIN);
+    expect(headerList(response, 'access-control-expose-headers')).toContain('x-request-id');
+    expect(headerList(response, 'vary')).toContain('origin');
+  });
+
+  it('marks a response without an Origin as varying by Origin, so no cache hands it to a browser', async () => {
+    const response = await testApp.request('/api/step-definitions');
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    expect(headerList(response, 'vary')).toContain('origin');
+  });
+
+  it.each([
     'https://evil.example',
     'http://localhost:5174',
     'http://localhost:51730',

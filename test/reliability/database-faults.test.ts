@@ -6,7 +6,7 @@
  *
  * Protections guarded, one test each (names in brackets):
  *   src/middleware/errors.ts          unavailable → 503 problem + Retry-After, no internals
- *   src/db/client.ts                  AbortSignal.timeout(DB_TIMEOUT_MS) per request
+ *   src/middleware/database.ts        a DB_TIMEOUT_MS deadline per request, cleared when it ends
  *   src/routes/health.ts              HEALTH_TIMEOUT_MS; /api/health/live touches nothing
  *   src/middleware/database.ts        retriesFor(): reads, PUT, /complete and keyed POSTs only
  *   src/db/resilient-fetch.ts         the retry loop itself
@@ -599,6 +599,21 @@ describe('the database stalling', () => {
     expect(result.map((response) => response.status)).toEqual(Array(30).fill(503));
     expect(ms).toBeLessThan(ROUTE_DEADLINE_MS);
     await Promise.all(result.map((response) => response.body?.cancel()));
+  });
+});
+
+describe('the per-request deadline', () => {
+  const pendingTimers = () =>
+    process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+
+  it('ends with the request: no timer is left behind to fire later', async () => {
+    await send('GET', `/api/workshops/${workshopId}`);
+    const before = pendingTimers();
+    for (let attempt = 0; attempt < 5; attempt++) {
+      expect((await send('GET', `/api/workshops/${workshopId}`)).status).toBe(200);
+      expect((await send('GET', '/api/workshops/ws_missing')).status).toBe(404);
+    }
+    expect(pendingTimers()).toBeLessThanOrEqual(before);
   });
 });
 
