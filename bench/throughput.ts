@@ -5,6 +5,7 @@
  * the app's capture port. Same rows, same concurrency, no injected delay; app and raw alternate in rounds.
  */
 import { neon, neonConfig } from '@neondatabase/serverless';
+import { FETCH_WITHOUT_REDIRECTS } from '../src/db/resilient-fetch';
 import type { BenchEnvironment } from './environment';
 import type { CapturedRequest } from './lib/capture-proxy';
 import { summariseStatement } from './lib/capture-proxy';
@@ -120,8 +121,10 @@ function combine(parts: readonly ThroughputSide[]): ThroughputSide {
 }
 
 function rawReplayer(databaseUrl: string) {
-  const arrays = neon(databaseUrl, { arrayMode: true, fullResults: true });
-  const objects = neon(databaseUrl, { arrayMode: false, fullResults: true });
+  // The same fetch options the app's driver uses (src/db/resilient-fetch.ts): the driver minus the app.
+  const fetchOptions = FETCH_WITHOUT_REDIRECTS;
+  const arrays = neon(databaseUrl, { arrayMode: true, fullResults: true, fetchOptions });
+  const objects = neon(databaseUrl, { arrayMode: false, fullResults: true, fetchOptions });
   const count = (result: { rowCount: number | null; rows: unknown[] }) =>
     result.rowCount ?? result.rows.length;
   return async (captured: readonly CapturedRequest[]): Promise<number> => {
