@@ -55,13 +55,13 @@ const settings = flags.quick
   ? {
       latency: { requests: 10, warmup: 1, baseline: 5 },
       auth: { rounds: 3, perRound: 1_000, uncachedPerRound: 50 },
-      throughput: { concurrency: 8, warmupMs: 300, roundMs: 1_000, rounds: 2 },
+      throughput: { concurrencies: [8, 16], warmupMs: 300, roundMs: 1_000, rounds: 2 },
       profile: { concurrency: 8, durationMs: 500 },
     }
   : {
       latency: { requests: 30, warmup: 2, baseline: 10 },
       auth: { rounds: 7, perRound: 4_000, uncachedPerRound: 150 },
-      throughput: { concurrency: 8, warmupMs: 1_000, roundMs: 2_000, rounds: 5 },
+      throughput: { concurrencies: [8, 16, 32], warmupMs: 500, roundMs: 1_500, rounds: 4 },
       profile: { concurrency: 8, durationMs: 1_500 },
     };
 
