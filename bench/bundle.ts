@@ -1,6 +1,7 @@
 /**
  * The Worker as Cloudflare would get it, measured by scripts/bundle-size.ts (the same bundle wrangler
- * uploads): the main module's size against the target, and the lazily loaded PDF renderer on its own.
+ * uploads): what an isolate loads before its first request (the main module and the chunks it imports
+ * statically) against the target, the same for the dependencies alone, and the lazily loaded PDF renderer.
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -13,6 +14,7 @@ export const BUNDLE_TARGET_GZIP_KIB = 150;
 interface ModuleSize {
   module: string;
   main: boolean;
+  loadedAtStartup: boolean;
   rawBytes: number;
   gzipBytes: number;
   topPackages: [string, number][];
@@ -20,6 +22,8 @@ interface ModuleSize {
 
 export interface BundleResult {
   modules: ModuleSize[];
+  startupGzipBytes: number;
+  floorStartupGzipBytes: number;
   totalGzipBytes: number;
   wrangler: string;
   seconds: number;
@@ -37,7 +41,15 @@ export async function measureBundle(): Promise<BundleResult> {
     const parsed = JSON.parse(stdout) as Omit<BundleResult, 'seconds'>;
     return { ...parsed, seconds: round((performance.now() - started) / 1000, 1) };
   } catch (error) {
-    return { modules: [], totalGzipBytes: 0, wrangler: '', seconds: 0, error: String(error) };
+    return {
+      modules: [],
+      startupGzipBytes: 0,
+      floorStartupGzipBytes: 0,
+      totalGzipBytes: 0,
+      wrangler: '',
+      seconds: 0,
+      error: String(error),
+    };
   }
 }
 
@@ -62,15 +74,26 @@ export function bundleRows(result: BundleResult): Row[] {
       .slice(0, 4)
       .map(([name, bytes]) => `${name} ${round(kib(bytes), 0)} KiB`)
       .join(', ');
-  const mainGzipKib = round(kib(main.gzipBytes), 1);
+  const startupKib = round(kib(result.startupGzipBytes), 1);
+  const floorKib = round(kib(result.floorStartupGzipBytes), 1);
+  const chunks = result.modules.filter((module) => module.loadedAtStartup && !module.main);
   const rows: Row[] = [
     {
       section,
-      figure: 'main module, minified, gzip',
+      figure: 'main module + its static imports, minified, gzip',
       target: `≤ ${BUNDLE_TARGET_GZIP_KIB} KiB`,
-      measured: `${mainGzipKib} KiB (raw ${round(kib(main.rawBytes), 1)} KiB)`,
-      verdict: verdict(mainGzipKib <= BUNDLE_TARGET_GZIP_KIB),
-      note: `top raw contributors: ${top(main)}`,
+      measured: `${startupKib} KiB (main ${round(kib(main.gzipBytes), 1)} KiB, raw ${round(kib(main.rawBytes), 1)} KiB${
+        chunks.length ? `, + ${chunks.length} chunk(s)` : ''
+      })`,
+      verdict: verdict(startupKib <= BUNDLE_TARGET_GZIP_KIB),
+      note: `top raw contributors: ${top(main)}; the dependencies alone (bench/bundle-floor-entry.ts) are ${floorKib} KiB`,
+    },
+    {
+      section,
+      figure: 'the same for the dependencies alone, no app code',
+      target: 'floor (info)',
+      measured: `${floorKib} KiB; the app's own code adds ${round(startupKib - floorKib, 1)} KiB`,
+      verdict: 'info',
     },
   ];
   const pdf = result.modules.find((module) => !module.main && module.module.includes('pdf'));

@@ -5,7 +5,7 @@
  * namespace export drags in although only English is used. wrangler then uploads the output as it is
  * (`no_bundle`, see wrangler.toml).
  *
- *   tsx scripts/build-worker.ts [--outdir dist/worker] [--metafile]
+ *   tsx scripts/build-worker.ts [--outdir dist/worker] [--metafile] [--entry src/index.ts]
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -17,6 +17,7 @@ const { values } = parseArgs({
   options: {
     outdir: { type: 'string', default: 'dist/worker' },
     metafile: { type: 'boolean', default: false },
+    entry: { type: 'string', default: 'src/index.ts' },
   },
 });
 const outdir = resolve(ROOT, values.outdir);
@@ -40,7 +41,7 @@ const withoutZodLocales: Plugin = {
 rmSync(outdir, { recursive: true, force: true });
 const result = await build({
   absWorkingDir: ROOT,
-  entryPoints: { index: 'src/index.ts' },
+  entryPoints: { index: values.entry },
   outdir,
   bundle: true,
   splitting: true,

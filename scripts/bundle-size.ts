@@ -1,7 +1,9 @@
 /**
  * The size of the Worker as Cloudflare would receive it: the bundle of scripts/build-worker.ts (what
  * `wrangler deploy` uploads, see wrangler.toml), module by module, raw and gzipped, with the packages that
- * contribute most to each; then wrangler's own `deploy --dry-run` total, offline.
+ * contribute most to each; what an isolate loads before its first request (the main module and every
+ * chunk it imports statically); the same figure for bench/bundle-floor-entry.ts, the app's dependencies
+ * with none of its code; then wrangler's own `deploy --dry-run` total, offline.
  *
  *   tsx scripts/bundle-size.ts [--top 12] [--max-gzip-kib 3072] [--json]
  *
@@ -20,7 +22,10 @@ interface MetafileOutput {
   bytes: number;
   entryPoint?: string;
   inputs: Record<string, { bytesInOutput: number }>;
+  imports: { path: string; kind: string }[];
 }
+
+type Metafile = { outputs: Record<string, MetafileOutput> };
 
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
 const { values: flags } = parseArgs({
@@ -47,6 +52,32 @@ function packageOf(input: string): string {
     : input;
 }
 
+/** The entry module and every chunk it imports statically, transitively: what loads before a first request. */
+function startupModules(metafile: Metafile): string[] {
+  const entry = Object.keys(metafile.outputs).find((path) => path.endsWith('/index.mjs'));
+  const seen = new Set<string>();
+  const visit = (path: string | undefined) => {
+    if (!path || seen.has(path)) return;
+    seen.add(path);
+    for (const imported of metafile.outputs[path]?.imports ?? [])
+      if (imported.kind === 'import-statement') visit(imported.path);
+  };
+  visit(entry);
+  return [...seen];
+}
+
+function build(outdir: string, entry: string): Metafile {
+  execFileSync(
+    process.execPath,
+    ['--import', 'tsx', 'scripts/build-worker.ts', '--outdir', outdir, '--metafile', '--entry', entry],
+    { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] },
+  );
+  return JSON.parse(readFileSync(join(outdir, 'metafile.json'), 'utf8')) as Metafile;
+}
+
+const gzipSizeOf = (paths: readonly string[]) =>
+  paths.reduce((sum, path) => sum + gzipSync(readFileSync(resolve(ROOT, path))).length, 0);
+
 function describeModule(outdir: string, path: string, output: Pick<MetafileOutput, 'inputs'>) {
   const contents = readFileSync(resolve(ROOT, path));
   const byPackage = new Map<string, number>();
@@ -56,6 +87,7 @@ function describeModule(outdir: string, path: string, output: Pick<MetafileOutpu
   return {
     module: relative(outdir, resolve(ROOT, path)),
     main: path.endsWith('/index.mjs'),
+    loadedAtStartup: false,
     rawBytes: contents.length,
     gzipBytes: gzipSync(contents).length,
     topPackages: [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, top),
@@ -64,21 +96,18 @@ function describeModule(outdir: string, path: string, output: Pick<MetafileOutpu
 
 const outdir = mkdtempSync(join(tmpdir(), 'workshop-api-bundle-'));
 try {
-  execFileSync(
-    process.execPath,
-    ['--import', 'tsx', 'scripts/build-worker.ts', '--outdir', outdir, '--metafile'],
-    {
-      cwd: ROOT,
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
-  const metafile = JSON.parse(readFileSync(join(outdir, 'metafile.json'), 'utf8')) as {
-    outputs: Record<string, MetafileOutput>;
-  };
+  const metafile = build(outdir, 'src/index.ts');
+  const startup = startupModules(metafile);
   const modules = Object.entries(metafile.outputs)
     .filter(([path]) => path.endsWith('.mjs'))
-    .map(([path, output]) => describeModule(outdir, path, output))
+    .map(([path, output]) => ({
+      ...describeModule(outdir, path, output),
+      loadedAtStartup: startup.includes(path),
+    }))
     .sort((a, b) => Number(b.main) - Number(a.main) || b.rawBytes - a.rawBytes);
+  const startupGzip = gzipSizeOf(startup);
+  const floorOutdir = join(outdir, 'floor');
+  const floorGzip = gzipSizeOf(startupModules(build(floorOutdir, 'bench/bundle-floor-entry.ts')));
   const totalGzip = modules.reduce((sum, module) => sum + module.gzipBytes, 0);
 
   const require = createRequire(import.meta.url);
@@ -96,14 +125,34 @@ try {
   const wranglerTotal = /Total Upload: .*/.exec(dryRun)?.[0] ?? 'unknown';
 
   if (flags.json) {
-    console.log(JSON.stringify({ modules, totalGzipBytes: totalGzip, wrangler: wranglerTotal }, null, 2));
+    console.log(
+      JSON.stringify(
+        {
+          modules,
+          startupGzipBytes: startupGzip,
+          floorStartupGzipBytes: floorGzip,
+          totalGzipBytes: totalGzip,
+          wrangler: wranglerTotal,
+        },
+        null,
+        2,
+      ),
+    );
   } else {
     for (const module of modules) {
-      const role = module.main ? 'main module' : 'lazily loaded module';
+      const role = module.main
+        ? 'main module'
+        : module.loadedAtStartup
+          ? 'chunk imported by the main module'
+          : 'lazily loaded module';
       console.log(`\n${role} ${module.module}: ${kib(module.rawBytes)} raw, ${kib(module.gzipBytes)} gzip`);
       for (const [name, bytes] of module.topPackages) console.log(`  ${kib(bytes).padStart(11)}  ${name}`);
     }
-    console.log(`\nall modules: ${kib(totalGzip)} gzip; wrangler deploy --dry-run: ${wranglerTotal}`);
+    console.log(
+      `\nloaded before a first request (main module + its static imports): ${kib(startupGzip)} gzip`,
+    );
+    console.log(`the same for the dependencies alone (bench/bundle-floor-entry.ts): ${kib(floorGzip)} gzip`);
+    console.log(`all modules: ${kib(totalGzip)} gzip; wrangler deploy --dry-run: ${wranglerTotal}`);
   }
   if (totalGzip > maxGzipKib * 1024) {
     console.error(`\nthe upload is ${kib(totalGzip)} gzipped, over the budget of ${maxGzipKib} KiB`);
