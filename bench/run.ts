@@ -36,7 +36,8 @@ const { values: flags } = parseArgs({
   },
 });
 
-const PARTS = ['round-trips', 'latency', 'auth', 'throughput', 'profile', 'bundle', 'dev'] as const;
+const STACK_PARTS = ['round-trips', 'latency', 'auth', 'throughput', 'profile'] as const;
+const PARTS = [...STACK_PARTS, 'bundle', 'dev'] as const;
 const only = flags.only?.split(',').map((part) => part.trim());
 const unknownParts = only?.filter((part) => !(PARTS as readonly string[]).includes(part)) ?? [];
 if (unknownParts.length > 0) {
@@ -47,9 +48,7 @@ const runs = (part: (typeof PARTS)[number]) =>
   only
     ? only.includes(part)
     : !(part === 'bundle' && flags['skip-bundle']) && !(part === 'dev' && flags['skip-dev']);
-const needsStack = ['round-trips', 'latency', 'auth', 'throughput', 'profile'].some((part) =>
-  runs(part as (typeof PARTS)[number]),
-);
+const needsStack = STACK_PARTS.some(runs);
 
 const settings = flags.quick
   ? {
