@@ -35,7 +35,8 @@ export async function measureBundle(): Promise<BundleResult> {
   try {
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', 'scripts/bundle-size.ts', '--json'],
+      // The bench reports the figures whatever they are; budgets are for CI.
+      ['--import', 'tsx', 'scripts/bundle-size.ts', '--json', '--max-startup-gzip-kib', 'Infinity'],
       { cwd: ROOT, maxBuffer: 16 * 1024 * 1024 },
     );
     const parsed = JSON.parse(stdout) as Omit<BundleResult, 'seconds'>;
