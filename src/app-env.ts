@@ -9,8 +9,8 @@ export interface Caller {
 }
 
 export interface SessionIntent {
+  /** The client's session id when it sent a well-formed one, else a new one. */
   id: string;
-  fallbackId: string;
 }
 
 export interface AppEnv {

@@ -365,6 +365,27 @@ describe('ids that cannot be used are replaced, never attached', () => {
     expect(await sessionsOf(t, workshop.id)).toHaveLength(2);
   });
 
+  it('an ended id sent by many requests at once, and again later, maps to one replacement session', async () => {
+    const workshop = await createWorkshop(t);
+    const sessionId = await persistedSession(workshop);
+    await readJson(await endSession(workshop, sessionId), 200);
+
+    const responses = await Promise.all(
+      Array.from({ length: 8 }, () => getStep(t, workshop, 'challenge', { extra: withSession(sessionId) })),
+    );
+    const announcedIds = new Set(responses.map((response) => announced(response)));
+    expect(responses.map((response) => response.status)).toEqual(Array(8).fill(200));
+    expect(announcedIds.size).toBe(1);
+    const [replacement] = [...announcedIds];
+    expect(replacement).toMatch(SESSION_ID);
+
+    const later = await getStep(t, workshop, 'challenge', { extra: withSession(sessionId) });
+    expect(announced(later)).toBe(replacement);
+    expect((await sessionsOf(t, workshop.id)).map((row) => row.id).sort()).toEqual(
+      [sessionId, replacement ?? ''].sort(),
+    );
+  });
+
   it.each([
     ['ses_bogus', 'ses_bogus'],
     ['10 KB', `ses_${'a'.repeat(10_000)}`],

@@ -2,6 +2,21 @@ import { type SQL, sql } from 'drizzle-orm';
 import type { SessionIntent } from '../../app-env';
 
 /**
+ * The id used instead of a client's id that belongs to another workshop or has ended. Derived from both by
+ * Postgres (only when needed), so repeated or concurrent requests carrying the same unusable id share one
+ * replacement session. Shaped like every session id: `ses_`, a letter, then 23 of [a-z0-9].
+ */
+function replacementSessionId(sentId: string, workshopId: string): SQL {
+  return sql`(
+    select 'ses_' || chr(97 + get_byte(digest, 0) % 26) || substr(encode(digest, 'hex'), 3, 23)
+    from (
+      select sha256(convert_to(${sentId}, 'UTF8') || decode('00', 'hex') || convert_to(${workshopId}, 'UTF8'))
+        as digest
+    ) as derived
+  )`;
+}
+
+/**
  * CTEs that record a meaningful activity's session in the same statement as the activity: the row is
  * inserted once (concurrent requests with one new id race on the primary key and all but one do nothing),
  * only when `happened` holds, and never under an id that belongs to another workshop or has ended.
@@ -12,7 +27,7 @@ export function sessionActivityCtes(session: SessionIntent, workshopId: string, 
       select case when exists (
         select 1 from sessions s
         where s.id = ${session.id} and (s.workshop_id <> ${workshopId} or s.ended_at is not null)
-      ) then ${session.fallbackId} else ${session.id} end as id
+      ) then ${replacementSessionId(session.id, workshopId)} else ${session.id} end as id
     ), session_write as (
       insert into sessions (id, workshop_id)
       select (select id from chosen_session), ${workshopId}
