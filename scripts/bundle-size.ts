@@ -9,7 +9,7 @@
  *
  * Exits non-zero when a build fails, when the whole upload, gzipped, exceeds --max-gzip-kib (default 3072 KiB,
  * the Workers Free plan's limit; Paid allows 10 MiB), or when what loads before a first request exceeds
- * --max-startup-gzip-kib (default 180 KiB: today's 172 plus room to grow; a regression such as the PDF
+ * --max-startup-gzip-kib (default 180 KiB: today's 170 plus room to grow; a regression such as the PDF
  * renderer landing in the main module trips it long before Cloudflare's limits would).
  */
 import { execFileSync } from 'node:child_process';
