@@ -82,7 +82,12 @@ function build(outdir: string, entry: string): Metafile {
 const gzipSizeOf = (paths: readonly string[]) =>
   paths.reduce((sum, path) => sum + gzipSync(readFileSync(resolve(ROOT, path))).length, 0);
 
-function describeModule(outdir: string, path: string, output: Pick<MetafileOutput, 'inputs'>) {
+function describeModule(
+  outdir: string,
+  path: string,
+  output: Pick<MetafileOutput, 'inputs'>,
+  loadedAtStartup: boolean,
+) {
   const contents = readFileSync(resolve(ROOT, path));
   const byPackage = new Map<string, number>();
   for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
@@ -91,7 +96,7 @@ function describeModule(outdir: string, path: string, output: Pick<MetafileOutpu
   return {
     module: relative(outdir, resolve(ROOT, path)),
     main: path.endsWith('/index.mjs'),
-    loadedAtStartup: false,
+    loadedAtStartup,
     rawBytes: contents.length,
     gzipBytes: gzipSync(contents).length,
     topPackages: [...byPackage].sort((a, b) => b[1] - a[1]).slice(0, top),
@@ -104,10 +109,7 @@ try {
   const startup = startupModules(metafile);
   const modules = Object.entries(metafile.outputs)
     .filter(([path]) => path.endsWith('.mjs'))
-    .map(([path, output]) => ({
-      ...describeModule(outdir, path, output),
-      loadedAtStartup: startup.includes(path),
-    }))
+    .map(([path, output]) => describeModule(outdir, path, output, startup.includes(path)))
     .sort((a, b) => Number(b.main) - Number(a.main) || b.rawBytes - a.rawBytes);
   const startupGzip = gzipSizeOf(startup);
   const floorOutdir = join(outdir, 'floor');
