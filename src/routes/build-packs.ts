@@ -40,6 +40,7 @@ import {
   AUTHENTICATED,
   jsonRequestBody,
   jsonResponse,
+  notModifiedResponse,
   problemResponses,
   WorkshopIdParams,
 } from '../schemas/common';
@@ -116,7 +117,7 @@ const contentRoute = createRoute({
         'application/pdf': { schema: z.string().openapi({ format: 'binary' }) },
       },
     },
-    304: { description: 'Unchanged since the `If-None-Match` version' },
+    304: notModifiedResponse,
     ...problemResponses(401, 404),
   },
 });

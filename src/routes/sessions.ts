@@ -37,10 +37,7 @@ const endRoute = createRoute({
   middleware: [requireAuth] as const,
   request: { params: SessionParams },
   responses: {
-    200: {
-      description: 'Ended, or nothing to end',
-      content: { 'application/json': { schema: EndedSessionSchema } },
-    },
+    200: jsonResponse(EndedSessionSchema, 'Ended, or nothing to end'),
     ...problemResponses(401, 404),
   },
 });

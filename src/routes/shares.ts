@@ -41,10 +41,7 @@ const sharedViewRoute = createRoute({
   summary: 'The read-only view behind a share link (no sign-in)',
   request: { params: ShareTokenParams },
   responses: {
-    200: {
-      description: 'The shared workshop',
-      content: { 'application/json': { schema: SharedWorkshopSchema } },
-    },
+    200: jsonResponse(SharedWorkshopSchema, 'The shared workshop'),
     ...problemResponses(404),
   },
 });

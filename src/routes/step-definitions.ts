@@ -7,7 +7,13 @@ import { contentTag, matchesIfNoneMatch } from '../lib/etag';
 import { ReferenceDataCache, STEP_DEFINITIONS_TTL_MS } from '../lib/reference-data-cache';
 import { requireAuth } from '../middleware/auth';
 import { requestDb } from '../middleware/database';
-import { AUTHENTICATED, jsonRequestBody, jsonResponse, problemResponses } from '../schemas/common';
+import {
+  AUTHENTICATED,
+  jsonRequestBody,
+  jsonResponse,
+  notModifiedResponse,
+  problemResponses,
+} from '../schemas/common';
 import {
   StepDefinitionListSchema,
   StepDefinitionSchema,
@@ -35,11 +41,8 @@ const listRoute = createRoute({
   summary: 'The ten design-thinking steps, in order (cacheable: ETag / If-None-Match)',
   description: `Served from a per-isolate copy for up to ${STEP_DEFINITIONS_TTL_MS / 1000} s, so a conditional GET costs no database round trip; an admin's edit is visible at once where it was made.`,
   responses: {
-    200: {
-      description: 'Definitions',
-      content: { 'application/json': { schema: StepDefinitionListSchema } },
-    },
-    304: { description: 'Unchanged' },
+    200: jsonResponse(StepDefinitionListSchema, 'Definitions'),
+    304: notModifiedResponse,
     ...problemResponses(),
   },
 });

@@ -23,6 +23,7 @@ import {
   AUTHENTICATED,
   jsonRequestBody,
   jsonResponse,
+  notModifiedResponse,
   problemResponses,
   WorkshopIdParams,
 } from '../schemas/common';
@@ -78,7 +79,7 @@ const getRoute = createRoute({
   request: { params: StepParams },
   responses: {
     200: jsonResponse(StepWithOutputSchema, 'The step; `ETag` names its version'),
-    304: { description: 'Unchanged since the `If-None-Match` version' },
+    304: notModifiedResponse,
     ...problemResponses(401, 404),
   },
 });

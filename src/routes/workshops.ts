@@ -33,6 +33,7 @@ import {
   AUTHENTICATED,
   jsonRequestBody,
   jsonResponse,
+  notModifiedResponse,
   problemResponses,
   WorkshopIdParams,
 } from '../schemas/common';
@@ -82,7 +83,7 @@ const getRoute = createRoute({
   request: { params: WorkshopIdParams },
   responses: {
     200: jsonResponse(WorkshopDetailSchema, 'The workshop; `ETag` names its version'),
-    304: { description: 'Unchanged since the `If-None-Match` version' },
+    304: notModifiedResponse,
     ...problemResponses(401, 404),
   },
 });

@@ -88,6 +88,9 @@ export const jsonResponse = <T extends z.ZodType>(schema: T, description: string
   content: { 'application/json': { schema } },
 });
 
+/** The 304 of a route that honours If-None-Match. */
+export const notModifiedResponse = { description: 'Unchanged since the `If-None-Match` version' };
+
 /** A required JSON request body of a route definition. */
 export const jsonRequestBody = <T extends z.ZodType>(schema: T) => ({
   required: true,
