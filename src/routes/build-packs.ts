@@ -1,4 +1,4 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import {
@@ -12,6 +12,7 @@ import {
   type PackContentRow,
 } from '../db/queries/build-packs';
 import { ApiError, notFound } from '../lib/api-error';
+import { authenticatedRoute } from '../lib/authenticated-route';
 import { buildPackDocumentSchema, renderJson } from '../lib/build-pack/json';
 import { renderMarkdown } from '../lib/build-pack/markdown';
 import type { BuildPackSource } from '../lib/build-pack/source';
@@ -28,7 +29,6 @@ import { newId } from '../lib/ids';
 import { RenderedPackCache } from '../lib/rendered-pack-cache';
 import { meets } from '../lib/roles';
 import { toIso } from '../lib/timestamps';
-import { requireAuth } from '../middleware/auth';
 import { requestDb } from '../middleware/database';
 import {
   BuildPackListSchema,
@@ -37,7 +37,6 @@ import {
   CreateBuildPackSchema,
 } from '../schemas/build-packs';
 import {
-  AUTHENTICATED,
   jsonRequestBody,
   jsonResponse,
   notModifiedResponse,
@@ -57,14 +56,12 @@ const toBuildPack = (row: BuildPackRow) => ({
   updatedAt: toIso(row.updated_at),
 });
 
-const createPackRoute = createRoute({
+const createPackRoute = authenticatedRoute({
   method: 'post',
   path: '/workshops/{workshopId}/build-packs',
   tags: ['build packs'],
   summary:
     'Create a build pack (Markdown, JSON or PDF); its content is always rendered from the current outputs',
-  security: AUTHENTICATED,
-  middleware: [requireAuth] as const,
   request: {
     params: WorkshopIdParams,
     body: jsonRequestBody(CreateBuildPackSchema),
@@ -75,29 +72,25 @@ const createPackRoute = createRoute({
   },
 });
 
-const listRoute = createRoute({
+const listRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}/build-packs',
   tags: ['build packs'],
   summary: "The workshop's build packs, newest first",
-  security: AUTHENTICATED,
-  middleware: [requireAuth] as const,
   request: { params: WorkshopIdParams },
   responses: { 200: jsonResponse(BuildPackListSchema, 'Build packs'), ...problemResponses(401, 404) },
 });
 
-const getRoute = createRoute({
+const getRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}/build-packs/{packId}',
   tags: ['build packs'],
   summary: "A build pack's metadata",
-  security: AUTHENTICATED,
-  middleware: [requireAuth] as const,
   request: { params: BuildPackParams },
   responses: { 200: jsonResponse(BuildPackSchema, 'The build pack'), ...problemResponses(401, 404) },
 });
 
-const contentRoute = createRoute({
+const contentRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}/build-packs/{packId}/content',
   tags: ['build packs'],
@@ -105,8 +98,6 @@ const contentRoute = createRoute({
   description:
     'text/markdown, application/json (the versioned BuildPackDocument) or application/pdf, as an attachment. ' +
     'The ETag changes exactly when the pack, the workshop or a step changes.',
-  security: AUTHENTICATED,
-  middleware: [requireAuth] as const,
   request: { params: BuildPackParams },
   responses: {
     200: {
@@ -122,13 +113,11 @@ const contentRoute = createRoute({
   },
 });
 
-const deleteRoute = createRoute({
+const deleteRoute = authenticatedRoute({
   method: 'delete',
   path: '/workshops/{workshopId}/build-packs/{packId}',
   tags: ['build packs'],
   summary: 'Delete a build pack',
-  security: AUTHENTICATED,
-  middleware: [requireAuth] as const,
   request: { params: BuildPackParams },
   responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 403, 404) },
 });

@@ -1,18 +1,15 @@
-import { createRoute } from '@hono/zod-openapi';
 import { countOwnedWorkshops } from '../db/queries/workshops';
+import { authenticatedRoute } from '../lib/authenticated-route';
 import { createRouter } from '../lib/create-router';
-import { requireAuth } from '../middleware/auth';
 import { requestDb } from '../middleware/database';
-import { AUTHENTICATED, jsonResponse, problemResponses } from '../schemas/common';
+import { jsonResponse, problemResponses } from '../schemas/common';
 import { MeSchema } from '../schemas/workshops';
 
-const meRoute = createRoute({
+const meRoute = authenticatedRoute({
   method: 'get',
   path: '/me',
   tags: ['me'],
   summary: 'The caller: user id, plan, workshop cap and how many workshops they own',
-  security: AUTHENTICATED,
-  middleware: [requireAuth] as const,
   responses: {
     200: jsonResponse(MeSchema, 'The caller'),
     ...problemResponses(401),

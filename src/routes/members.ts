@@ -1,18 +1,11 @@
-import { createRoute } from '@hono/zod-openapi';
 import { listMembers, type MemberRow, putMember, removeMember } from '../db/queries/members';
 import { ApiError, notFound } from '../lib/api-error';
+import { authenticatedRoute } from '../lib/authenticated-route';
 import { createRouter } from '../lib/create-router';
 import { newId } from '../lib/ids';
 import { toIso } from '../lib/timestamps';
-import { requireAuth } from '../middleware/auth';
 import { requestDb } from '../middleware/database';
-import {
-  AUTHENTICATED,
-  jsonRequestBody,
-  jsonResponse,
-  problemResponses,
-  WorkshopIdParams,
-} from '../schemas/common';
+import { jsonRequestBody, jsonResponse, problemResponses, WorkshopIdParams } from '../schemas/common';
 import { MemberListSchema, MemberParams, MemberSchema, PutMemberSchema } from '../schemas/members';
 
 const toMember = (row: MemberRow) => ({
@@ -24,13 +17,11 @@ const toMember = (row: MemberRow) => ({
 const lastOwner = () =>
   new ApiError('last_owner', 'A workshop needs an owner: make someone else an owner first.');
 
-const listRoute = createRoute({
+const listRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}/members',
   tags: ['members'],
   summary: 'Members and their roles',
-  security: AUTHENTICATED,
-  middleware: [requireAuth] as const,
   request: { params: WorkshopIdParams },
   responses: {
     200: jsonResponse(MemberListSchema, 'Members'),
@@ -38,13 +29,11 @@ const listRoute = createRoute({
   },
 });
 
-const putRoute = createRoute({
+const putRoute = authenticatedRoute({
   method: 'put',
   path: '/workshops/{workshopId}/members/{clerkUserId}',
   tags: ['members'],
   summary: 'Add a member or change their role (owners only); the last owner cannot be demoted',
-  security: AUTHENTICATED,
-  middleware: [requireAuth] as const,
   request: {
     params: MemberParams,
     body: jsonRequestBody(PutMemberSchema),
@@ -56,13 +45,11 @@ const putRoute = createRoute({
   },
 });
 
-const deleteRoute = createRoute({
+const deleteRoute = authenticatedRoute({
   method: 'delete',
   path: '/workshops/{workshopId}/members/{clerkUserId}',
   tags: ['members'],
   summary: 'Remove a member (owners), or leave (the member themself); the last owner cannot leave',
-  security: AUTHENTICATED,
-  middleware: [requireAuth] as const,
   request: { params: MemberParams },
   responses: { 204: { description: 'Removed' }, ...problemResponses(401, 403, 404, 409) },
 });

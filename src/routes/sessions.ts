@@ -1,11 +1,10 @@
-import { createRoute } from '@hono/zod-openapi';
 import { endSession, listSessions, type SessionRow } from '../db/queries/sessions';
 import { notFound } from '../lib/api-error';
+import { authenticatedRoute } from '../lib/authenticated-route';
 import { createRouter } from '../lib/create-router';
 import { toIso, toIsoOrNull } from '../lib/timestamps';
-import { requireAuth } from '../middleware/auth';
 import { requestDb } from '../middleware/database';
-import { AUTHENTICATED, jsonResponse, problemResponses, WorkshopIdParams } from '../schemas/common';
+import { jsonResponse, problemResponses, WorkshopIdParams } from '../schemas/common';
 import { EndedSessionSchema, ListSessionsQuery, SessionListSchema, SessionParams } from '../schemas/sessions';
 
 const toSession = (row: SessionRow) => ({
@@ -14,13 +13,11 @@ const toSession = (row: SessionRow) => ({
   endedAt: toIsoOrNull(row.ended_at),
 });
 
-const listRoute = createRoute({
+const listRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}/sessions',
   tags: ['sessions'],
   summary: 'Persisted sessions (periods of meaningful work), newest first',
-  security: AUTHENTICATED,
-  middleware: [requireAuth] as const,
   request: { params: WorkshopIdParams, query: ListSessionsQuery },
   responses: {
     200: jsonResponse(SessionListSchema, 'Sessions'),
@@ -28,13 +25,11 @@ const listRoute = createRoute({
   },
 });
 
-const endRoute = createRoute({
+const endRoute = authenticatedRoute({
   method: 'post',
   path: '/workshops/{workshopId}/sessions/{sessionId}/end',
   tags: ['sessions'],
   summary: 'End a session (idempotent); a session that was never persisted stays unwritten',
-  security: AUTHENTICATED,
-  middleware: [requireAuth] as const,
   request: { params: SessionParams },
   responses: {
     200: jsonResponse(EndedSessionSchema, 'Ended, or nothing to end'),

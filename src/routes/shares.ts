@@ -1,21 +1,19 @@
 import { createRoute } from '@hono/zod-openapi';
 import { findSharedWorkshop, setShareToken } from '../db/queries/shares';
 import { ApiError, notFound } from '../lib/api-error';
+import { authenticatedRoute } from '../lib/authenticated-route';
 import { createRouter } from '../lib/create-router';
 import { newShareToken } from '../lib/share-token';
 import { toIso, toIsoOrNull } from '../lib/timestamps';
-import { requireAuth } from '../middleware/auth';
 import { requestDb } from '../middleware/database';
-import { AUTHENTICATED, jsonResponse, problemResponses, WorkshopIdParams } from '../schemas/common';
+import { jsonResponse, problemResponses, WorkshopIdParams } from '../schemas/common';
 import { SharedWorkshopSchema, ShareSchema, ShareTokenParams } from '../schemas/shares';
 
-const shareOnRoute = createRoute({
+const shareOnRoute = authenticatedRoute({
   method: 'put',
   path: '/workshops/{workshopId}/share',
   tags: ['sharing'],
   summary: 'Share read-only by link; every call issues a new token, so the previous link stops working',
-  security: AUTHENTICATED,
-  middleware: [requireAuth] as const,
   request: { params: WorkshopIdParams },
   responses: {
     200: jsonResponse(ShareSchema, 'Shared'),
@@ -23,13 +21,11 @@ const shareOnRoute = createRoute({
   },
 });
 
-const shareOffRoute = createRoute({
+const shareOffRoute = authenticatedRoute({
   method: 'delete',
   path: '/workshops/{workshopId}/share',
   tags: ['sharing'],
   summary: 'Stop sharing: the link answers 404 at once',
-  security: AUTHENTICATED,
-  middleware: [requireAuth] as const,
   request: { params: WorkshopIdParams },
   responses: { 204: { description: 'Private again' }, ...problemResponses(401, 403, 404) },
 });

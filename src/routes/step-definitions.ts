@@ -2,18 +2,12 @@ import { createRoute, z } from '@hono/zod-openapi';
 import { listStepDefinitions, updateStepDefinition } from '../db/queries/step-definitions';
 import type { StepDefinition } from '../db/schema';
 import { ApiError, notFound } from '../lib/api-error';
+import { authenticatedRoute } from '../lib/authenticated-route';
 import { createRouter } from '../lib/create-router';
 import { contentTag, matchesIfNoneMatch } from '../lib/etag';
 import { ReferenceDataCache, STEP_DEFINITIONS_TTL_MS } from '../lib/reference-data-cache';
-import { requireAuth } from '../middleware/auth';
 import { requestDb } from '../middleware/database';
-import {
-  AUTHENTICATED,
-  jsonRequestBody,
-  jsonResponse,
-  notModifiedResponse,
-  problemResponses,
-} from '../schemas/common';
+import { jsonRequestBody, jsonResponse, notModifiedResponse, problemResponses } from '../schemas/common';
 import {
   StepDefinitionListSchema,
   StepDefinitionSchema,
@@ -47,13 +41,11 @@ const listRoute = createRoute({
   },
 });
 
-const patchRoute = createRoute({
+const patchRoute = authenticatedRoute({
   method: 'patch',
   path: '/step-definitions/{stepId}',
   tags: ['step definitions'],
   summary: "Edit a definition's name, description or prompt template (admins), without a deploy",
-  security: AUTHENTICATED,
-  middleware: [requireAuth] as const,
   request: {
     params: z.object({ stepId: StepIdParam }),
     body: jsonRequestBody(UpdateStepDefinitionSchema),

@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi';
 import type { StepRow } from '../db/queries/steps';
 import {
   completeStep,
@@ -9,18 +8,17 @@ import {
   visitStep,
 } from '../db/queries/steps';
 import { ApiError, notFound } from '../lib/api-error';
+import { authenticatedRoute } from '../lib/authenticated-route';
 import { createRouter } from '../lib/create-router';
 import { matchesIfNoneMatch, parseIfMatch, versionTag } from '../lib/etag';
 import { utf8Length } from '../lib/json-output';
 import { meets } from '../lib/roles';
 import { contextPrompt } from '../lib/step-context-prompt';
 import { toIso, toIsoOrNull } from '../lib/timestamps';
-import { requireAuth } from '../middleware/auth';
 import { STEP_OUTPUT_LIMIT_BYTES } from '../middleware/body-limit';
 import { requestDb } from '../middleware/database';
 import { announceSession } from '../middleware/session';
 import {
-  AUTHENTICATED,
   jsonRequestBody,
   jsonResponse,
   notModifiedResponse,
@@ -58,24 +56,20 @@ const stepTag = (step: StepRow) => versionTag(STEP_TAG, step.updatedAt, step.def
 
 const withOutput = (step: StepRow) => ({ ...stepBody(step), output: step.output ?? null });
 
-const listRoute = createRoute({
+const listRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}/steps',
   tags: ['steps'],
   summary: 'The ten steps: definition fields, status, times, completion and availability',
-  security: AUTHENTICATED,
-  middleware: [requireAuth] as const,
   request: { params: WorkshopIdParams },
   responses: { 200: jsonResponse(StepListSchema, 'Steps in order'), ...problemResponses(401, 404) },
 });
 
-const getRoute = createRoute({
+const getRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}/steps/{stepId}',
   tags: ['steps'],
   summary: 'One step with its output (a visit: a meaningful activity for the session)',
-  security: AUTHENTICATED,
-  middleware: [requireAuth] as const,
   request: { params: StepParams },
   responses: {
     200: jsonResponse(StepWithOutputSchema, 'The step; `ETag` names its version'),
@@ -84,13 +78,11 @@ const getRoute = createRoute({
   },
 });
 
-const putOutputRoute = createRoute({
+const putOutputRoute = authenticatedRoute({
   method: 'put',
   path: '/workshops/{workshopId}/steps/{stepId}/output',
   tags: ['steps'],
   summary: "Save (overwrite) a step's output; starts a not-started step; honours If-Match",
-  security: AUTHENTICATED,
-  middleware: [requireAuth] as const,
   request: { params: StepParams, body: jsonRequestBody(PutOutputSchema) },
   responses: {
     200: jsonResponse(StepWithOutputSchema, 'Saved'),
@@ -98,13 +90,11 @@ const putOutputRoute = createRoute({
   },
 });
 
-const completeRoute = createRoute({
+const completeRoute = authenticatedRoute({
   method: 'post',
   path: '/workshops/{workshopId}/steps/{stepId}/complete',
   tags: ['steps'],
   summary: 'Complete a step: confirmed by the AI, or skipped by the user with confirm: true',
-  security: AUTHENTICATED,
-  middleware: [requireAuth] as const,
   request: { params: StepParams, body: jsonRequestBody(CompleteStepSchema) },
   responses: {
     200: jsonResponse(StepWithOutputSchema, 'Complete (also when it already was)'),
@@ -112,13 +102,11 @@ const completeRoute = createRoute({
   },
 });
 
-const contextRoute = createRoute({
+const contextRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}/steps/{stepId}/context',
   tags: ['steps'],
   summary: 'The outputs of every earlier step, in order, ready for an AI prompt (a meaningful activity)',
-  security: AUTHENTICATED,
-  middleware: [requireAuth] as const,
   request: { params: StepParams },
   responses: { 200: jsonResponse(StepContextSchema, 'The context'), ...problemResponses(401, 404) },
 });

@@ -1,4 +1,3 @@
-import { createRoute } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import { toWorkshopView } from '../db/queries/workshop-view';
@@ -13,6 +12,7 @@ import {
 } from '../db/queries/workshops';
 import { STEP_COUNT } from '../db/step-definitions';
 import { ApiError, notFound } from '../lib/api-error';
+import { authenticatedRoute } from '../lib/authenticated-route';
 import { createRouter } from '../lib/create-router';
 import { decodeCursor, encodeCursor } from '../lib/cursor';
 import { matchesIfNoneMatch, parseIfMatch, versionTag } from '../lib/etag';
@@ -27,10 +27,8 @@ import { meets } from '../lib/roles';
 import { toIso, toIsoOrNull } from '../lib/timestamps';
 import { MANUAL_TRANSITIONS, statusesThatReach } from '../lib/workshop-status';
 import { titleFromIdea } from '../lib/workshop-title';
-import { requireAuth } from '../middleware/auth';
 import { requestDb } from '../middleware/database';
 import {
-  AUTHENTICATED,
   jsonRequestBody,
   jsonResponse,
   notModifiedResponse,
@@ -48,24 +46,20 @@ import {
 
 export const WORKSHOP_TAG = 'ws';
 
-const listRoute = createRoute({
+const listRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops',
   tags: ['workshops'],
   summary: "The caller's workshops (any role), newest activity first",
-  security: AUTHENTICATED,
-  middleware: [requireAuth] as const,
   request: { query: ListWorkshopsQuery },
   responses: { 200: jsonResponse(WorkshopListSchema, 'A page of workshops'), ...problemResponses(400, 401) },
 });
 
-const createWorkshopRoute = createRoute({
+const createWorkshopRoute = authenticatedRoute({
   method: 'post',
   path: '/workshops',
   tags: ['workshops'],
   summary: 'Start a workshop: the workshop (draft), owner membership and ten not-started steps, atomically',
-  security: AUTHENTICATED,
-  middleware: [requireAuth] as const,
   request: { body: jsonRequestBody(CreateWorkshopSchema) },
   responses: {
     201: jsonResponse(WorkshopDetailSchema, 'Created; `Location` names it'),
@@ -73,13 +67,11 @@ const createWorkshopRoute = createRoute({
   },
 });
 
-const getRoute = createRoute({
+const getRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}',
   tags: ['workshops'],
   summary: "One workshop with the caller's role, a summary of its steps, progress and current step",
-  security: AUTHENTICATED,
-  middleware: [requireAuth] as const,
   request: { params: WorkshopIdParams },
   responses: {
     200: jsonResponse(WorkshopDetailSchema, 'The workshop; `ETag` names its version'),
@@ -88,7 +80,7 @@ const getRoute = createRoute({
   },
 });
 
-const patchRoute = createRoute({
+const patchRoute = authenticatedRoute({
   method: 'patch',
   path: '/workshops/{workshopId}',
   tags: ['workshops'],
@@ -96,8 +88,6 @@ const patchRoute = createRoute({
   description: `Manual status transitions: ${Object.entries(MANUAL_TRANSITIONS)
     .map(([from, to]) => `${from} → ${to.join(', ')}`)
     .join('; ')}. Completed follows from the last step completing.`,
-  security: AUTHENTICATED,
-  middleware: [requireAuth] as const,
   request: {
     params: WorkshopIdParams,
     body: jsonRequestBody(UpdateWorkshopSchema),
@@ -108,13 +98,11 @@ const patchRoute = createRoute({
   },
 });
 
-const deleteRoute = createRoute({
+const deleteRoute = authenticatedRoute({
   method: 'delete',
   path: '/workshops/{workshopId}',
   tags: ['workshops'],
   summary: 'Delete for real, with everything in it; needs ?confirm=true',
-  security: AUTHENTICATED,
-  middleware: [requireAuth] as const,
   request: { params: WorkshopIdParams, query: DeleteWorkshopQuery },
   responses: {
     204: { description: 'Deleted' },
