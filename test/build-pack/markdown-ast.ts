@@ -4,6 +4,18 @@ export function parseMarkdown(markdown: string): Node {
   return new Parser().parse(markdown);
 }
 
+/** Node types the renderer never emits, so any of them would have come from user text. */
+export const INJECTED_NODE_TYPES = new Set([
+  'link',
+  'image',
+  'html_inline',
+  'html_block',
+  'code',
+  'code_block',
+  'thematic_break',
+  'emph',
+]);
+
 export function children(node: Node): Node[] {
   const result: Node[] = [];
   for (let child = node.firstChild; child; child = child.next) result.push(child);

@@ -16,23 +16,12 @@ import {
   children,
   descendants,
   headings,
+  INJECTED_NODE_TYPES,
   paragraphLines,
   parseMarkdown,
   plainText,
   stepSections,
 } from './markdown-ast';
-
-/** Node types the renderer never emits, so any of them would have come from user text. */
-const INJECTED_NODE_TYPES = new Set([
-  'link',
-  'image',
-  'html_inline',
-  'html_block',
-  'code',
-  'code_block',
-  'thematic_break',
-  'emph',
-]);
 
 describe.each(Object.entries(FIXTURES))('renderMarkdown: %s workshop', (name, source) => {
   const markdown = renderMarkdown(source);

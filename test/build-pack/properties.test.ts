@@ -6,7 +6,7 @@ import { renderPdf } from '../../src/lib/build-pack/pdf';
 import { paragraphsOf, singleLine } from '../../src/lib/build-pack/plain-text';
 import type { BuildPackSource, BuildPackStep } from '../../src/lib/build-pack/source';
 import { halfDoneWorkshop, STEP_HEADINGS } from './fixtures';
-import { descendants, headings, paragraphLines, parseMarkdown } from './markdown-ast';
+import { descendants, headings, INJECTED_NODE_TYPES, paragraphLines, parseMarkdown } from './markdown-ast';
 
 /** Mostly Markdown syntax, so generated strings hit the escaping rules far more often than random text. */
 const markdownishString = fc.string({
@@ -83,17 +83,6 @@ function sourceArbitrary(
       }),
     }));
 }
-
-const INJECTED_NODE_TYPES = new Set([
-  'link',
-  'image',
-  'html_inline',
-  'html_block',
-  'code',
-  'code_block',
-  'thematic_break',
-  'emph',
-]);
 
 function stringsIn(value: unknown): string[] {
   if (typeof value === 'string') return [value];
