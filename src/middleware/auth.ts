@@ -1,6 +1,7 @@
 import { verifyToken } from '@clerk/backend';
 import { TokenVerificationError } from '@clerk/backend/errors';
 import { isMachineToken } from '@clerk/backend/internal';
+import { decodeJwt } from '@clerk/backend/jwt';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv, Caller } from '../app-env';
 import type { Config } from '../env';
@@ -30,14 +31,6 @@ function cacheFor(config: Config): VerifiedTokenCache {
 const unauthorized = (detail: string) =>
   new ApiError('unauthorized', detail, { headers: { 'WWW-Authenticate': 'Bearer realm="workshop-api"' } });
 
-function decodeSegment(segment: string | undefined): unknown {
-  try {
-    return JSON.parse(atob(segment?.replaceAll('-', '+').replaceAll('_', '/') ?? ''));
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Only a signed RS256 JWT of the session category gets as far as signature verification: Clerk API keys,
  * M2M and OAuth tokens (by prefix, `typ` or an `mch_` subject) are refused the way Clerk's own
@@ -45,8 +38,12 @@ function decodeSegment(segment: string | undefined): unknown {
  */
 function looksLikeSessionJwt(token: string): boolean {
   if (token.length > MAX_TOKEN_LENGTH || !JWT_SHAPE.test(token) || isMachineToken(token)) return false;
-  const header = decodeSegment(token.split('.')[0]) as { alg?: unknown; cat?: unknown } | undefined;
-  return header?.alg === 'RS256' && SESSION_CATEGORIES.has(header.cat as string | undefined);
+  try {
+    const header: { alg?: unknown; cat?: unknown } = decodeJwt(token).header;
+    return header.alg === 'RS256' && SESSION_CATEGORIES.has(header.cat as string | undefined);
+  } catch {
+    return false;
+  }
 }
 
 /**
