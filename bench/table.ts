@@ -16,6 +16,9 @@ export interface Row {
 
 export const verdict = (ok: boolean): Verdict => (ok ? 'pass' : 'FAIL');
 
+/** A row that failed its target or could not be measured: either makes the bench run exit non-zero. */
+export const missedTarget = (row: Row): boolean => row.verdict === 'FAIL' || row.verdict === 'error';
+
 export function printTable(rows: readonly Row[]): string {
   const headers = ['figure', 'target', 'measured', 'result'];
   const cells = rows.map((row) => [row.figure, row.target, row.measured, row.verdict]);
@@ -34,7 +37,7 @@ export function printTable(rows: readonly Row[]): string {
     }
     out.push(line(cells[index] ?? []));
   }
-  const failed = rows.filter((row) => row.verdict === 'FAIL' || row.verdict === 'error');
+  const failed = rows.filter(missedTarget);
   const notes = failed.filter((row) => row.note).map((row) => `  - ${row.figure}: ${row.note}`);
   const summary = `${rows.filter((row) => row.verdict === 'pass').length} pass, ${failed.length} fail/error, ${
     rows.filter((row) => row.verdict === 'info').length

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { EmbeddedPostgres } from './embedded-postgres';
 import pg from 'pg';
+import { EmbeddedPostgres, startCluster, stopCluster } from './embedded-postgres';
 import { findFreePort } from './free-port';
 
 /** Neon gives new projects Postgres 17; the embedded binaries are pinned to the same major in package.json. */
@@ -51,7 +51,7 @@ export async function startLocalPostgres(options: StartOptions): Promise<LocalPo
 
   if (isNew) await server.initialise();
   try {
-    await server.start();
+    await startCluster(server);
   } catch (error) {
     throw new Error(`embedded Postgres did not start on ${HOST}:${port}: ${String(error)}`);
   }
@@ -78,7 +78,7 @@ export async function startLocalPostgres(options: StartOptions): Promise<LocalPo
       withAdmin(`CREATE DATABASE ${quoteIdent(name)}${template ? ` TEMPLATE ${quoteIdent(template)}` : ''}`),
     dropDatabase: (name) => withAdmin(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`),
     stop: async () => {
-      await server.stop();
+      await stopCluster(server);
       if (options.ephemeral) rmSync(options.dataDir, { recursive: true, force: true });
     },
   };
