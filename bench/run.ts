@@ -1,14 +1,14 @@
 /*
- * npm run bench — the performance figures of /work/shared/design/quality.md, measured side by side in
- * one run and printed as one table (ratios, never absolute thresholds except where quality.md gives one);
- * every figure also goes to bench/results.json with the machine it ran on.
+ * npm run bench — the project's performance targets (README, Performance), measured side by side in one
+ * run and printed as one table (ratios, never absolute thresholds except where a target is one); every
+ * figure also goes to bench/results.json with the machine it ran on.
  *
  *   tsx bench/run.ts [--quick] [--skip-bundle] [--skip-dev] [--only throughput,latency,…]
  *
  * `--only` runs the named parts (round-trips, latency, auth, throughput, profile, bundle, dev) and prints
  * their rows without touching bench/results.json, which only a full run writes.
  *
- * Exits 0 when every part ran (whatever the verdicts: a failed target is a finding), 1 when a part broke.
+ * Exits 0 only when every part ran and every row met its target; 1 when a row missed it or a part broke.
  */
 import { loadavg } from 'node:os';
 import { join } from 'node:path';

@@ -33,7 +33,7 @@ async function requestInPlainNode(
     process.stdout.write('\\n' + MARKER + JSON.stringify(out) + '\\n');`;
   const { stdout } = await run(process.execPath, ['--input-type=module', '-e', script], {
     env: { PATH: process.env.PATH ?? '', ...env },
-    timeout: 30_000,
+    timeout: 90_000, // a hang detector, with room for a busy machine
   });
   // Other output (Clerk's telemetry notice) may share stdout: the results are the marked line.
   const line = stdout.split('\n').find((candidate) => candidate.startsWith(MARKER));
