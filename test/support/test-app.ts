@@ -31,6 +31,9 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
     ...localClerkEnv(keys),
     CORS_ORIGINS: 'http://localhost:5173',
     LOG_LEVEL: 'silent',
+    // The production deadline (5 s) is a reliability feature with tests of its own, which set it low on
+    // purpose; every other suite must not fail because a busy machine ran a statement slowly.
+    DB_TIMEOUT_MS: '60000',
     ...overrides,
   };
   const app = createApp();

@@ -117,7 +117,7 @@ describe('the workshop cap under a race', () => {
       }
     }
     expect(violations).toEqual([]);
-  }, 120_000);
+  }, 600_000); // 1,000 creates queued on one advisory lock: a hang detector with room for a very busy machine
 
   it('the refusal is a problem document naming cap, plan and count', async () => {
     const userId = 'user_capped';
