@@ -3,8 +3,8 @@
  * answers, the AI context, the shared view and all three build-pack formats, and in the stored column.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPack, getContent } from '../build-packs/support';
 import { flatten, readPdf } from '../build-pack/pdf-text';
+import { createPack, getContent } from '../build-packs/support';
 import { createTestApp, type TestApp } from '../support/test-app';
 import {
   type ContextBody,
@@ -98,7 +98,10 @@ function words(value: unknown): string[] {
 
 function expectInOrder(text: string, expected: readonly string[]) {
   const positions = expected.map((word) => text.indexOf(word));
-  expect(positions.every((position) => position >= 0), `every word is shown: ${expected}`).toBe(true);
+  expect(
+    positions.every((position) => position >= 0),
+    `every word is shown: ${expected}`,
+  ).toBe(true);
   const shown = [...expected].sort((a, b) => text.indexOf(a) - text.indexOf(b));
   expect(shown).toEqual(expected);
 }
@@ -111,7 +114,9 @@ async function storedText(workshopId: string, stepId: string): Promise<string | 
   return rows[0]?.text;
 }
 
-async function shareView(workshop: Workshop): Promise<{ steps: { id: string; output: JsonObject | null }[] }> {
+async function shareView(
+  workshop: Workshop,
+): Promise<{ steps: { id: string; output: JsonObject | null }[] }> {
   const share = await readJson<{ shareToken: string }>(
     await t.request(`/api/workshops/${workshop.id}/share`, { method: 'PUT', headers: workshop.headers }),
     200,
@@ -206,10 +211,8 @@ describe('keys that are array indices', () => {
    */
   it('come first in ascending numeric order, the same in every answer and in the column; other keys keep their place', async () => {
     const workshop = await createWorkshop(t);
-    const sent =
-      '{"b":1,"4294967295":2,"10":3,"2":4,"01":5,"a":{"z":0,"7":1,"-1":2,"3":3,"1.5":4}}';
-    const kept =
-      '{"2":4,"10":3,"b":1,"4294967295":2,"01":5,"a":{"3":3,"7":1,"z":0,"-1":2,"1.5":4}}';
+    const sent = '{"b":1,"4294967295":2,"10":3,"2":4,"01":5,"a":{"z":0,"7":1,"-1":2,"3":3,"1.5":4}}';
+    const kept = '{"2":4,"10":3,"b":1,"4294967295":2,"01":5,"a":{"3":3,"7":1,"z":0,"-1":2,"1.5":4}}';
 
     const response = await t.request(stepPath(workshop.id, 'challenge', '/output'), {
       method: 'PUT',

@@ -162,7 +162,7 @@ describe('Unicode in step outputs', () => {
     expect(Object.keys(read.output ?? {}).sort()).toEqual(Object.values(TRICKY).sort());
 
     const { rows } = await t.database.sql.query<{ key: string }>(
-      "select jsonb_object_keys(output) as key from workshop_steps where workshop_id = $1 and step_id = 'challenge'",
+      "select json_object_keys(output) as key from workshop_steps where workshop_id = $1 and step_id = 'challenge'",
       [workshop.id],
     );
     expect(rows.map((row) => row.key).sort()).toEqual(Object.values(TRICKY).sort());
