@@ -2,10 +2,12 @@
  * A step output reads back exactly as it was written, key order included, at every depth: in the step
  * answers, the AI context, the shared view and all three build-pack formats, and in the stored column.
  */
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flatten, readPdf } from '../build-pack/pdf-text';
 import { createPack, getContent } from '../build-packs/support';
 import { createTestApp, type TestApp } from '../support/test-app';
+import { asJson, outputArbitrary } from './output-arbitrary';
 import {
   type ContextBody,
   completeStep,
@@ -178,6 +180,44 @@ describe.each(DOCUMENTS)('an output %s', (_name, document) => {
     const pack = JSON.parse(await packText(workshop, 'json')) as { steps: { output: JsonObject | null }[] };
     expect(JSON.stringify(pack.steps[0]?.output)).toBe(exact);
   });
+});
+
+describe('random outputs, keys in any order at every depth', () => {
+  it('read back as the same text in the context, the shared view and the JSON pack', async () => {
+    const workshop = await createWorkshop(t);
+    await readJson(await putOutput(t, workshop, 'challenge', {}), 200);
+    await readJson(await completeStep(t, workshop, 'challenge'), 200);
+    const share = await readJson<{ shareToken: string }>(
+      await t.request(`/api/workshops/${workshop.id}/share`, { method: 'PUT', headers: workshop.headers }),
+      200,
+    );
+    const pack = await createPack(t, workshop, { format: 'json' });
+
+    await fc.assert(
+      fc.asyncProperty(outputArbitrary(8_000), async (output) => {
+        const exact = JSON.stringify(asJson(output));
+        await readJson(await putOutput(t, workshop, 'challenge', output), 200);
+
+        const context = await readJson<ContextBody>(
+          await getContext(t, workshop, 'stakeholder-mapping'),
+          200,
+        );
+        expect(JSON.stringify(context.earlierSteps[0]?.output)).toBe(exact);
+
+        const view = await readJson<{ steps: { output: JsonObject | null }[] }>(
+          await t.request(`/api/shared/${share.shareToken}`),
+          200,
+        );
+        expect(JSON.stringify(view.steps[0]?.output)).toBe(exact);
+
+        const content = await getContent(t, workshop, pack.id);
+        expect(content.status).toBe(200);
+        const document = JSON.parse(await content.text()) as { steps: { output: JsonObject | null }[] };
+        expect(JSON.stringify(document.steps[0]?.output)).toBe(exact);
+      }),
+      { numRuns: 50 },
+    );
+  }, 120_000); // 200 requests: seconds alone, longer when the other suites share the CPU
 });
 
 describe('the rendered build packs show the fields in the order they were written', () => {
