@@ -263,5 +263,24 @@ describe('keys that are array indices', () => {
     expect(response.status).toBe(200);
     expect(await (await getStep(t, workshop, 'challenge')).text()).toContain(`"output":${kept}`);
     expect(await storedText(workshop.id, 'challenge')).toBe(kept);
+
+    await readJson(await completeStep(t, workshop, 'challenge'), 200);
+    const context = await readJson<ContextBody>(await getContext(t, workshop, 'stakeholder-mapping'), 200);
+    expect(JSON.stringify(context.earlierSteps[0]?.output)).toBe(kept);
+    const view = await shareView(workshop);
+    expect(JSON.stringify(view.steps[0]?.output)).toBe(kept);
+    const pack = JSON.parse(await packText(workshop, 'json')) as { steps: { output: JsonObject | null }[] };
+    expect(JSON.stringify(pack.steps[0]?.output)).toBe(kept);
+  });
+
+  it('show in that same order in a rendered pack', async () => {
+    const workshop = await createWorkshop(t);
+    const response = await t.request(stepPath(workshop.id, 'challenge', '/output'), {
+      method: 'PUT',
+      body: '{"output":{"b":"Leafba","10":"Leafbb","a":"Leafbc","2":"Leafbd"}}',
+      headers: { ...workshop.headers, 'Content-Type': 'application/json' },
+    });
+    expect(response.status).toBe(200);
+    expectInOrder(await packText(workshop, 'markdown'), ['Leafbd', 'Leafbb', 'Leafba', 'Leafbc']);
   });
 });
