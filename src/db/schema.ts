@@ -3,6 +3,7 @@ import {
   check,
   index,
   integer,
+  json,
   jsonb,
   pgTable,
   primaryKey,
@@ -102,7 +103,8 @@ export const workshopSteps = pgTable(
       // Deleting a definition must never silently destroy people's work.
       .references(() => stepDefinitions.id, { onDelete: 'restrict' }),
     status: text('status').$type<StepStatus>().notNull().default('not_started'),
-    output: jsonb('output').$type<Record<string, unknown>>(),
+    // json, not jsonb: jsonb sorts object keys, and an output must read back in the order it was written.
+    output: json('output').$type<Record<string, unknown>>(),
     completion: text('completion').$type<StepCompletion>(),
     startedAt: timestamptz('started_at'),
     completedAt: timestamptz('completed_at'),
@@ -116,7 +118,8 @@ export const workshopSteps = pgTable(
       'workshop_steps_completion_matches_status',
       sql`(status = 'complete') = (completion IS NOT NULL AND completed_at IS NOT NULL)`,
     ),
-    check('workshop_steps_output_is_object', sql`output IS NULL OR jsonb_typeof(output) = 'object'`),
+    // Read through jsonb, so the column refuses what jsonb refuses (NUL, lone surrogates), as it always has.
+    check('workshop_steps_output_is_object', sql`output IS NULL OR jsonb_typeof(output::jsonb) = 'object'`),
   ],
 );
 

@@ -10,8 +10,8 @@ function textProblem(text: string): string | undefined {
 export type OutputProblem = { path: string; message: string };
 
 /**
- * Postgres cannot store NUL or lone surrogates in jsonb, and very deep nesting only ever comes from
- * hostile input; all are refused with the path where they were found.
+ * Postgres refuses NUL and lone surrogates in an output (its column reads it through jsonb), and very deep
+ * nesting only ever comes from hostile input; all are refused with the path where they were found.
  */
 export function findOutputProblem(value: unknown, path = 'output', depth = 0): OutputProblem | undefined {
   if (depth > MAX_OUTPUT_DEPTH) return { path, message: `nests deeper than ${MAX_OUTPUT_DEPTH} levels` };

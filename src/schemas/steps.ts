@@ -24,7 +24,8 @@ export const StepOutputSchema = z
   .openapi('StepOutput', {
     type: 'object',
     additionalProperties: true,
-    description: "The step's structured output: any JSON object (at most 256 KiB as UTF-8 JSON)",
+    description:
+      'The step\'s structured output: any JSON object (at most 256 KiB as UTF-8 JSON), read back exactly as written, key order included (keys that are array indices, such as "2", come first in ascending order, as in every JavaScript object)',
     example: { problem: 'Shift workers eat badly', whoHasIt: ['nurses', 'warehouse staff'] },
   });
 

@@ -155,7 +155,7 @@ describe('the tables', () => {
     }
   });
 
-  it('use text ids, jsonb outputs, an integer position and timestamptz(3) for every timestamp', async () => {
+  it('use text ids, json outputs (kept as written), an integer position and timestamptz(3) for every timestamp', async () => {
     const result = await database.sql.query<{
       table_name: string;
       column_name: string;
@@ -168,7 +168,7 @@ describe('the tables', () => {
     const type = (table: string, column: string) =>
       result.rows.find((row) => row.table_name === table && row.column_name === column)?.data_type;
     for (const table of Object.keys(TABLE_COLUMNS)) expect(type(table, 'id'), table).toBe('text');
-    expect(type('workshop_steps', 'output')).toBe('jsonb');
+    expect(type('workshop_steps', 'output')).toBe('json');
     expect(type('step_definitions', 'position')).toBe('integer');
 
     const timestamps = result.rows.filter(

@@ -610,7 +610,7 @@ describe('Unicode round-trips byte for byte', () => {
     const [stored] = await rows<{ value: string; key_bytes: Buffer }>(
       app,
       `select output ->> $2 as value,
-         (select convert_to(k, 'UTF8') from jsonb_object_keys(output) k where k <> 'nested') as key_bytes
+         (select convert_to(k, 'UTF8') from json_object_keys(output) k where k <> 'nested') as key_bytes
          from workshop_steps where workshop_id = $1 and step_id = 'challenge'`,
       [workshop.id, text],
     );

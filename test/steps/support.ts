@@ -99,7 +99,7 @@ export interface Workshop {
   headers: Headers;
 }
 
-/** `workshop_steps` as the database holds it (pg parses timestamps into Dates and jsonb into values). */
+/** `workshop_steps` as the database holds it (pg parses timestamps into Dates and json into values). */
 export interface StepRecord {
   status: string;
   output: JsonObject | null;

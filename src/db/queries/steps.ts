@@ -103,7 +103,7 @@ export async function saveStepOutput(db: Database, params: OutputParams): Promis
     with ${accessCte(params)}, ${beforeCte(params)},
     changed as (
       update workshop_steps ws set
-        output = ${params.outputJson}::jsonb,
+        output = ${params.outputJson}::json,
         status = case when ws.status = 'not_started' then 'in_progress' else ws.status end,
         started_at = coalesce(ws.started_at, now())
       from before b
