@@ -37,15 +37,8 @@ export function matchesIfNoneMatch(header: string | undefined, etag: string): bo
   return header.split(',').some((candidate) => strip(candidate) === strip(etag));
 }
 
-/** A strong tag for a rendered body: FNV-1a over its bytes, cheap and deterministic on every runtime. */
-export function contentTag(prefix: string, parts: readonly string[]): string {
-  let hash = 0x811c9dc5;
-  for (const part of parts) {
-    for (let index = 0; index < part.length; index++) {
-      hash ^= part.charCodeAt(index);
-      hash = Math.imul(hash, 0x01000193) >>> 0;
-    }
-    hash ^= 0x1f;
-  }
-  return `"${prefix}-${(hash >>> 0).toString(36)}"`;
-}
+/**
+ * A strong tag for a representation, from the SHA-256 digest of everything it is made from (`jsonDigest`):
+ * a collision-resistant hash, so no other input, and no other resource, can ever carry the same tag.
+ */
+export const contentTag = (prefix: string, digest: string): string => `"${prefix}-${digest}"`;
