@@ -4,15 +4,18 @@ const base36Millis = (value: string | Date) =>
 /**
  * Entity tags name a version: the row's `updated_at`, which the database moves forward on every update
  * (drizzle/0001), so a SQL statement can compare an `If-Match` against the row it is about to change.
- * `alsoShown` are the times of other rows the representation includes (step definitions): they make the
- * tag change for caches, while `If-Match` compares the row's own version only.
+ * `alsoShown` are the times of other rows the representation includes (step definitions), and `variant`
+ * whatever else it depends on (the caller's role, a flag derived from other rows): both make the tag
+ * change for caches, so one tag never names two different bodies, while `If-Match` compares the row's own
+ * version only.
  */
 export function versionTag(
   prefix: string,
   updatedAt: string | Date,
-  ...alsoShown: (string | Date)[]
+  shown: { alsoShown?: readonly (string | Date)[]; variant?: string } = {},
 ): string {
-  return `"${prefix}-${[updatedAt, ...alsoShown].map(base36Millis).join('.')}"`;
+  const versions = [updatedAt, ...(shown.alsoShown ?? [])].map(base36Millis).join('.');
+  return `"${prefix}-${versions}${shown.variant ? `-${shown.variant}` : ''}"`;
 }
 
 /** The version an `If-Match` names, or undefined when absent; `*` matches any existing version. */
@@ -23,7 +26,9 @@ export function parseIfMatch(
   if (header === undefined) return undefined;
   const value = header.trim();
   if (value === '*') return { any: true };
-  const match = new RegExp(`^(?:W/)?"${prefix}-([0-9a-z]{1,12})(?:\\.[0-9a-z]{1,12})*"$`).exec(value);
+  const match = new RegExp(
+    `^(?:W/)?"${prefix}-([0-9a-z]{1,12})(?:\\.[0-9a-z]{1,12})*(?:-[a-z_]{1,32})?"$`,
+  ).exec(value);
   const version = new Date(match?.[1] ? Number.parseInt(match[1], 36) : Number.NaN);
   // A tag naming no possible version (unparseable, beyond the range of dates) matches nothing: 412.
   return { version: Number.isNaN(version.getTime()) ? new Date(0) : version };
