@@ -137,6 +137,7 @@ try {
     ...database.bindings,
     ...clerk.bindings,
     CORS_ORIGINS: process.env.CORS_ORIGINS ?? 'http://localhost:5173,http://localhost:3000',
+    PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? `http://${HOST}:${port}`,
   };
   for (const key of ['LOG_LEVEL', 'WORKSHOP_CAPS', 'HEALTH_TIMEOUT_MS', 'DB_TIMEOUT_MS'] as const) {
     const value = process.env[key];

@@ -44,6 +44,7 @@ function configureLocalAuth(): string | undefined {
 const database = await startDatabase();
 const localPrivateKey = configureLocalAuth();
 process.env.CORS_ORIGINS ??= 'http://localhost:5173,http://localhost:3000';
+process.env.PUBLIC_BASE_URL ??= `http://${HOST}:${port}`;
 
 const app = createApp();
 // Static assets (the API docs page's script) are served by the platform on Workers and Vercel.

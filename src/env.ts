@@ -43,6 +43,23 @@ const pemPublicKey = z
     message: 'expected a PEM public key (-----BEGIN PUBLIC KEY----- …)',
   });
 
+/** The dev server's own address (`npm run dev`), so share links work locally without configuration. */
+export const DEFAULT_PUBLIC_BASE_URL = 'http://127.0.0.1:8787';
+
+/** Where clients reach the API: public links are built from it, never from the request's Host header. */
+const publicBaseUrl = z
+  .url({ protocol: /^https?$/, error: 'expected an http(s) URL such as https://api.example.com' })
+  .default(DEFAULT_PUBLIC_BASE_URL)
+  .refine(
+    (value) => {
+      if (!URL.canParse(value)) return true; // already reported by z.url
+      const url = new URL(value);
+      return !url.username && !url.password && !url.search && !url.hash;
+    },
+    { message: 'expected no credentials, query or fragment' },
+  )
+  .transform((value) => value.replace(/\/+$/, ''));
+
 export const configSchema = z.object({
   DATABASE_URL: z
     .string({ error: 'is required' })
@@ -61,6 +78,7 @@ export const configSchema = z.object({
   HEALTH_TIMEOUT_MS: milliseconds(2_000),
   DB_TIMEOUT_MS: milliseconds(5_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  PUBLIC_BASE_URL: publicBaseUrl,
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,31 +1,55 @@
 const MAX_TOTAL_BYTES = 16 * 1024 * 1024;
 
-type Rendered = string | Uint8Array;
+export type Rendered = string | Uint8Array;
+
+/** The build pack a rendering belongs to. */
+export interface PackIdentity {
+  workshopId: string;
+  packId: string;
+}
+
+interface Entry extends PackIdentity {
+  /** `jsonDigest` of everything the renderer read. */
+  digest: string;
+  body: Rendered;
+}
 
 const sizeOf = (value: Rendered) => (typeof value === 'string' ? value.length * 2 : value.byteLength);
 
 /**
- * Rendered build packs by content tag, per isolate: the tag is a hash of everything the pure renderers
- * read, so an entry can never be stale, and a repeated download skips rendering (a PDF costs hundreds of
- * milliseconds of CPU). Least recently used entries go first once the total passes 16 MiB.
+ * Rendered build packs, per isolate, so a repeated download skips rendering (a PDF costs hundreds of
+ * milliseconds of CPU). An entry belongs to one pack and one input: it is served only to the same pack
+ * (workshop and pack id, checked against the entry, not just looked up by them) whose renderer input has
+ * the same SHA-256 digest. A pack keeps its newest rendering only; least recently used entries go first
+ * once the total passes 16 MiB.
  */
 export class RenderedPackCache {
-  readonly #entries = new Map<string, Rendered>();
+  readonly #entries = new Map<string, Entry>();
   #totalBytes = 0;
 
-  get(tag: string): Rendered | undefined {
-    const value = this.#entries.get(tag);
-    if (value === undefined) return undefined;
-    this.#entries.delete(tag);
-    this.#entries.set(tag, value);
-    return value;
+  async getOrRender(pack: PackIdentity, digest: string, render: () => Promise<Rendered>): Promise<Rendered> {
+    const key = JSON.stringify([pack.workshopId, pack.packId]);
+    const entry = this.#entries.get(key);
+    if (
+      entry &&
+      entry.workshopId === pack.workshopId &&
+      entry.packId === pack.packId &&
+      entry.digest === digest
+    ) {
+      this.#entries.delete(key);
+      this.#entries.set(key, entry);
+      return entry.body;
+    }
+    const body = await render();
+    this.#store(key, { ...pack, digest, body });
+    return body;
   }
 
-  set(tag: string, value: Rendered): void {
-    const size = sizeOf(value);
+  #store(key: string, entry: Entry): void {
+    this.#remove(key);
+    const size = sizeOf(entry.body);
     if (size > MAX_TOTAL_BYTES / 4) return;
-    this.#remove(tag);
-    this.#entries.set(tag, value);
+    this.#entries.set(key, entry);
     this.#totalBytes += size;
     for (const oldest of this.#entries.keys()) {
       if (this.#totalBytes <= MAX_TOTAL_BYTES) break;
@@ -33,10 +57,10 @@ export class RenderedPackCache {
     }
   }
 
-  #remove(tag: string): void {
-    const value = this.#entries.get(tag);
-    if (value === undefined) return;
-    this.#entries.delete(tag);
-    this.#totalBytes -= sizeOf(value);
+  #remove(key: string): void {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return;
+    this.#entries.delete(key);
+    this.#totalBytes -= sizeOf(entry.body);
   }
 }

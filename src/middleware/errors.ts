@@ -5,6 +5,7 @@ import type { AppEnv } from '../app-env';
 import { classifyDatabaseError } from '../db/errors';
 import { ConfigError } from '../env';
 import { ApiError, type ErrorCode } from '../lib/api-error';
+import { loggableError } from '../lib/loggable-error';
 import { PROBLEM_CONTENT_TYPE, problemDocument } from '../lib/problem';
 import { writeLog } from './request-log';
 
@@ -60,7 +61,7 @@ export const handleError: ErrorHandler<AppEnv> = (error, c) => {
       requestId,
       event: 'database_unavailable',
       sqlState: failure.sqlState,
-      message: String(error),
+      error: loggableError(error),
     });
     return problemResponse(
       c,
@@ -79,10 +80,7 @@ export const handleError: ErrorHandler<AppEnv> = (error, c) => {
   writeLog(logLevel, 'error', {
     requestId,
     event: 'unhandled_error',
-    error:
-      error instanceof Error
-        ? { name: error.name, message: error.message, stack: error.stack }
-        : String(error),
+    error: loggableError(error),
     sqlState: failure?.sqlState,
   });
   return problemResponse(c, new ApiError('internal_error', 'Something went wrong on our side.'));

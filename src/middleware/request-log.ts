@@ -16,7 +16,14 @@ export function writeLog(
   else console.log(line);
 }
 
-/** One JSON line per request, after the response is known. */
+/** A share token in a path is the whole credential: whoever reads the log line could open the link. */
+const SHARE_LINK_PATH = /^\/api\/shared\/[^/]*/i;
+
+/** The path as it may be logged (the query string never is). */
+export const loggablePath = (path: string): string =>
+  path.replace(SHARE_LINK_PATH, '/api/shared/:shareToken');
+
+/** One JSON line per request, after the response is known: no header, query string or body. */
 export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   const started = performance.now();
   await next();
@@ -25,7 +32,7 @@ export const requestLog = createMiddleware<AppEnv>(async (c, next) => {
   writeLog(config?.LOG_LEVEL ?? 'info', status >= 500 ? 'error' : 'info', {
     requestId: c.get('requestId'),
     method: c.req.method,
-    path: c.req.path,
+    path: loggablePath(c.req.path),
     status,
     durationMs: Math.round((performance.now() - started) * 10) / 10,
     userId: c.get('caller')?.userId,

@@ -28,6 +28,7 @@ import {
 import { newId } from '../lib/ids';
 import { RenderedPackCache } from '../lib/rendered-pack-cache';
 import { meets } from '../lib/roles';
+import { jsonDigest } from '../lib/sha256';
 import { toIso } from '../lib/timestamps';
 import { requestDb } from '../middleware/database';
 import {
@@ -183,17 +184,17 @@ async function render(source: BuildPackSource): Promise<string | Uint8Array> {
 
 async function respondWithContent(c: Context<AppEnv>, row: PackContentRow) {
   const source = toSource(row);
-  // Renderers are pure, so the tag of their input is the tag of their output, known before rendering.
-  const etag = contentTag('bpc', [JSON.stringify(row)]);
+  // Renderers are pure, so the digest of their input (the whole row: ids, times, every output) names the
+  // output too, known before rendering.
+  const digest = await jsonDigest(row);
+  const etag = contentTag('bpc', digest);
   const format = FORMATS[source.pack.format];
   c.header('ETag', etag);
   c.header('Cache-Control', 'private, no-cache');
   if (matchesIfNoneMatch(c.req.header('If-None-Match'), etag)) return c.body(null, 304);
-  let body = renderedPacks.get(etag);
-  if (body === undefined) {
-    body = await render(source);
-    renderedPacks.set(etag, body);
-  }
+  const body = await renderedPacks.getOrRender({ workshopId: row.workshop_id, packId: row.id }, digest, () =>
+    render(source),
+  );
   c.header('Content-Type', format.contentType);
   c.header('Content-Disposition', attachment(source.pack.title, format.extension));
   return c.body(typeof body === 'string' ? body : body.slice().buffer, 200);

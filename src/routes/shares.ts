@@ -3,6 +3,7 @@ import { findSharedWorkshop, setShareToken } from '../db/queries/shares';
 import { ApiError, notFound } from '../lib/api-error';
 import { authenticatedRoute } from '../lib/authenticated-route';
 import { createRouter } from '../lib/create-router';
+import { publicUrl } from '../lib/public-url';
 import { newShareToken } from '../lib/share-token';
 import { toIso, toIsoOrNull } from '../lib/timestamps';
 import { requestDb } from '../middleware/database';
@@ -56,7 +57,7 @@ export const shareRoutes = createRouter()
     if (!result.role) throw notFound('workshop');
     if (!result.changed) throw ownersOnly();
     c.header('Cache-Control', 'no-store');
-    return c.json({ shareToken, url: new URL(`/api/shared/${shareToken}`, c.req.url).toString() }, 200);
+    return c.json({ shareToken, url: publicUrl(c.get('config'), `/api/shared/${shareToken}`) }, 200);
   })
   .openapi(shareOffRoute, async (c) => {
     const { workshopId } = c.req.valid('param');

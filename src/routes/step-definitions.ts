@@ -6,6 +6,7 @@ import { authenticatedRoute } from '../lib/authenticated-route';
 import { createRouter } from '../lib/create-router';
 import { contentTag, matchesIfNoneMatch } from '../lib/etag';
 import { ReferenceDataCache, STEP_DEFINITIONS_TTL_MS } from '../lib/reference-data-cache';
+import { jsonDigest } from '../lib/sha256';
 import { requestDb } from '../middleware/database';
 import { jsonRequestBody, jsonResponse, notModifiedResponse, problemResponses } from '../schemas/common';
 import {
@@ -60,7 +61,7 @@ export const stepDefinitionRoutes = createRouter()
   .openapi(listRoute, async (c) => {
     const { items, etag } = await definitionsCache.get(c.get('config').DATABASE_URL, async () => {
       const items = (await listStepDefinitions(requestDb(c))).map(toDefinition);
-      return { items, etag: contentTag('sd', [JSON.stringify(items)]) };
+      return { items, etag: contentTag('sd', await jsonDigest(items)) };
     });
     c.header('ETag', etag);
     c.header('Cache-Control', 'public, max-age=0, must-revalidate');

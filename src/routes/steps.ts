@@ -52,7 +52,12 @@ function stepBody(step: StepRow) {
   };
 }
 
-const stepTag = (step: StepRow) => versionTag(STEP_TAG, step.updatedAt, step.definitionUpdatedAt);
+/** `available` follows the earlier steps, whose changes do not move this step's version. */
+const stepTag = (step: StepRow) =>
+  versionTag(STEP_TAG, step.updatedAt, {
+    alsoShown: [step.definitionUpdatedAt],
+    variant: step.available ? 'available' : 'locked',
+  });
 
 const withOutput = (step: StepRow) => ({ ...stepBody(step), output: step.output ?? null });
 

@@ -157,10 +157,16 @@ function detailBody(row: WorkshopDetailRow) {
   return { ...toWorkshopView(row), shareToken: row.role === 'owner' ? row.share_token : null, steps };
 }
 
-/** The workshop's version, plus the newest step definition it shows (a renamed step changes the body). */
+/**
+ * The workshop's version, plus the newest step definition it shows (a renamed step changes the body) and
+ * the caller's role (the body names it, and only owners see the share token).
+ */
 function workshopTag(row: WorkshopDetailRow): string {
   const newestDefinition = Math.max(0, ...row.steps.map((step) => Date.parse(step.definitionUpdatedAt)));
-  return versionTag(WORKSHOP_TAG, row.updated_at, new Date(newestDefinition));
+  return versionTag(WORKSHOP_TAG, row.updated_at, {
+    alsoShown: [new Date(newestDefinition)],
+    variant: row.role,
+  });
 }
 
 function withVersion(c: Context<AppEnv>, row: WorkshopDetailRow) {

@@ -8,9 +8,10 @@ export const SHARE_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
 export const ShareSchema = z
   .object({
     shareToken: z.string().openapi({ example: 'q3Vx2F0c4m9bR7yT1kLpW8eN5sA6dJ0hG2uZ4iO7xQw' }),
-    url: z
-      .url()
-      .openapi({ example: 'https://api.example.com/api/shared/q3Vx2F0c4m9bR7yT1kLpW8eN5sA6dJ0hG2uZ4iO7xQw' }),
+    url: z.url().openapi({
+      description: "The share link, on the server's configured public address (PUBLIC_BASE_URL)",
+      example: 'https://api.example.com/api/shared/q3Vx2F0c4m9bR7yT1kLpW8eN5sA6dJ0hG2uZ4iO7xQw',
+    }),
   })
   .openapi('Share');
 

@@ -50,7 +50,7 @@ interface Member {
 }
 
 const WORKSHOP_ID = /^ws_[a-z][a-z0-9]{23}$/;
-const WORKSHOP_ETAG = /^"ws-[0-9a-z]+(\.[0-9a-z]+)*"$/;
+const WORKSHOP_ETAG = /^"ws-[0-9a-z]+(\.[0-9a-z]+)*-[a-z_]+"$/;
 const SHARE_TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
 let app: TestApp;
