@@ -120,7 +120,7 @@ describe(`mixed load under database faults: ${CLIENTS} clients, DB_TIMEOUT_MS ${
     const notBack = [...recoveryMs].filter(([, ms]) => ms > HEALTH_BACK_BOUND_MS);
     const slowestRecovery = Math.max(...recoveryMs.values());
 
-    const widths = [32, 8, 7, 6, 6, 8, 13];
+    const widths = [32, 8, 6, 5, 5, 5, 7, 14];
     const phaseLines = phases.map((phase) => {
       const of = samples.filter((sample) => sample.phase === phase.name);
       return row(
@@ -129,7 +129,8 @@ describe(`mixed load under database faults: ${CLIENTS} clients, DB_TIMEOUT_MS ${
           of.length,
           of.filter((sample) => sample.status >= 200 && sample.status < 300).length,
           of.filter((sample) => sample.status === 503).length,
-          of.filter((sample) => sample.status !== 503 && (sample.status < 200 || sample.status >= 300))
+          of.filter((sample) => sample.status >= 400 && sample.status < 500).length,
+          of.filter((sample) => sample.status !== 503 && (sample.status < 200 || sample.status >= 500))
             .length,
           Math.round(Math.max(0, ...of.map((sample) => sample.ms))),
           Math.round(recoveryMs.get(phase.name) ?? Number.NaN),
@@ -154,7 +155,7 @@ describe(`mixed load under database faults: ${CLIENTS} clients, DB_TIMEOUT_MS ${
     ];
     const figures = [
       `mixed load under faults: ${CLIENTS} clients, ${seconds.toFixed(1)} s, ${samples.length} requests, DB_TIMEOUT_MS ${DB_TIMEOUT_MS}`,
-      row(['phase', 'requests', '2xx', '503', '4xx', 'max ms', 'health back ms'], widths),
+      row(['phase', 'requests', '2xx', '503', '4xx', 'other', 'max ms', 'health back ms'], widths),
       ...phaseLines,
       '',
       ...invariants.map(([name, n, of]) => `${name.padEnd(44)} ${String(n).padStart(5)}  ${of}`),
