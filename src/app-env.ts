@@ -1,5 +1,6 @@
 import type { Database } from './db/client';
 import type { Deadline } from './db/deadline';
+import type { RoundTripRecord } from './db/round-trip-record';
 import type { Config } from './env';
 
 export interface Caller {
@@ -22,6 +23,8 @@ export interface AppEnv {
     db?: Database;
     /** The bound on the request's database work (DB_TIMEOUT_MS), made with `db`. */
     dbDeadline?: Deadline;
+    /** How the request's round trips to the database failed, if they did; made with `db`. */
+    dbRoundTrips?: RoundTripRecord;
     caller: Caller;
     session: SessionIntent;
   };

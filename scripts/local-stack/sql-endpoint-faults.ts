@@ -15,6 +15,13 @@ export interface FaultSettings {
    * 'XX000'); inside a batch it aborts and rolls back the whole batch.
    */
   failQuery?: { pattern: string; code?: string; message?: string };
+  /**
+   * The answer's status line, headers and first bytes are sent at once, the rest `slowBodyMs` later: a
+   * client's deadline can fire after the headers arrived but before the body did.
+   */
+  slowBodyMs?: number;
+  /** The answer's status line, headers and first bytes are sent, then the connection is reset. */
+  cutBody?: boolean;
 }
 
 export interface InjectedFailure {
@@ -23,8 +30,13 @@ export interface InjectedFailure {
   message: string;
 }
 
+/** How the answer leaves the endpoint: whole, with its body held back, or cut off after its first bytes. */
+export type AnswerDelivery = { kind: 'whole' } | { kind: 'slow'; bodyDelayMs: number } | { kind: 'cut' };
+
 /** What a request must do once it has been let through the faults. */
-export type Admission = { refuse: true } | { refuse: false; failure: InjectedFailure | undefined };
+export type Admission =
+  | { refuse: true }
+  | { refuse: false; failure: InjectedFailure | undefined; delivery: AnswerDelivery };
 
 interface ScopedFaults {
   settings: FaultSettings;
@@ -68,7 +80,18 @@ export class FaultRegistry {
     }
     const delayMs = (this.#effectiveSettings(database).delayMs ?? 0) + this.#takeFirstRequestDelay(database);
     if (delayMs > 0) await sleep(delayMs, undefined, { signal });
-    return { refuse: false, failure: this.#specificScope(database)?.failure ?? this.#general()?.failure };
+    return {
+      refuse: false,
+      failure: this.#specificScope(database)?.failure ?? this.#general()?.failure,
+      delivery: this.#delivery(database),
+    };
+  }
+
+  #delivery(database: string | undefined): AnswerDelivery {
+    const { cutBody, slowBodyMs } = this.#effectiveSettings(database);
+    if (cutBody) return { kind: 'cut' };
+    if (slowBodyMs) return { kind: 'slow', bodyDelayMs: slowBodyMs };
+    return { kind: 'whole' };
   }
 
   #general(): ScopedFaults | undefined {
@@ -104,7 +127,7 @@ function compileFailure(failQuery: NonNullable<FaultSettings['failQuery']>): Inj
 }
 
 function validateFaultSettings(settings: FaultSettings): void {
-  for (const key of ['delayMs', 'firstRequestDelayMs'] as const) {
+  for (const key of ['delayMs', 'firstRequestDelayMs', 'slowBodyMs'] as const) {
     const value = settings[key];
     if (value !== undefined && !(Number.isFinite(value) && value >= 0)) {
       throw new TypeError(`${key} must be a non-negative number`);
@@ -115,7 +138,7 @@ function validateFaultSettings(settings: FaultSettings): void {
 /** Reads `{database?, ...FaultSettings}` sent to the control API; throws a TypeError on anything else. */
 export function parseFaultRequest(body: unknown): { database: string | undefined; settings: FaultSettings } {
   if (!isRecord(body)) throw new TypeError('expected a JSON object');
-  const { database, delayMs, firstRequestDelayMs, refuse, stall, failQuery } = body;
+  const { database, delayMs, firstRequestDelayMs, refuse, stall, failQuery, slowBodyMs, cutBody } = body;
   const settings: FaultSettings = {};
   if (delayMs !== undefined) settings.delayMs = typed(delayMs, 'number', 'delayMs');
   if (firstRequestDelayMs !== undefined) {
@@ -123,6 +146,8 @@ export function parseFaultRequest(body: unknown): { database: string | undefined
   }
   if (refuse !== undefined) settings.refuse = typed(refuse, 'boolean', 'refuse');
   if (stall !== undefined) settings.stall = typed(stall, 'boolean', 'stall');
+  if (slowBodyMs !== undefined) settings.slowBodyMs = typed(slowBodyMs, 'number', 'slowBodyMs');
+  if (cutBody !== undefined) settings.cutBody = typed(cutBody, 'boolean', 'cutBody');
   if (failQuery !== undefined) {
     if (!isRecord(failQuery)) throw new TypeError('failQuery must be an object');
     settings.failQuery = { pattern: typed(failQuery.pattern, 'string', 'failQuery.pattern') };

@@ -19,8 +19,10 @@ import { setMaxListeners } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { addAbortSignal } from 'node:stream';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 import {
+  type AnswerDelivery,
   FaultRegistry,
   type FaultSettings,
   type InjectedFailure,
@@ -98,7 +100,7 @@ export async function startSqlEndpoint(options: { host?: string; port?: number }
     }
   };
 
-  const execute = async (request: IncomingMessage, response: ServerResponse, failure?: InjectedFailure) => {
+  const execute = async (request: IncomingMessage, failure?: InjectedFailure): Promise<Answer> => {
     const requestOptions = parseRequestHeaders(request.headers);
     const payload = parsePayload(await readBody(request, closing.signal));
     const leased = await lease(requestOptions.connectionString);
@@ -111,7 +113,7 @@ export async function startSqlEndpoint(options: { host?: string; port?: number }
         payload.kind === 'single'
           ? await runSingle(leased, payload.statement, requestOptions, failure)
           : await runBatch(leased, payload.statements, requestOptions, failure);
-      send(response, 200, body, payload.kind === 'batch' ? requestOptions.batchHeaders : {});
+      return { status: 200, body, headers: payload.kind === 'batch' ? requestOptions.batchHeaders : {} };
     } catch (error) {
       if (!(error instanceof pg.DatabaseError || error instanceof EndpointError)) leased.discard = true;
       throw error;
@@ -129,11 +131,8 @@ export async function startSqlEndpoint(options: { host?: string; port?: number }
     // Rejects only when the endpoint closes; such a request is dropped like a refused one.
     const admission = await faults.admit(database, closing.signal).catch(() => ({ refuse: true }) as const);
     if (admission.refuse) return void request.socket.destroy();
-    try {
-      await execute(request, response, admission.failure);
-    } catch (error) {
-      sendError(response, error);
-    }
+    const answer = await execute(request, admission.failure).catch(errorAnswer);
+    await deliver(response, answer, admission.delivery, closing.signal);
   };
 
   const handleControl = async (request: IncomingMessage, response: ServerResponse, url: URL) => {
@@ -233,6 +232,12 @@ async function readBody(request: IncomingMessage, signal: AbortSignal): Promise<
   return Buffer.concat(chunks).toString('utf8');
 }
 
+interface Answer {
+  status: number;
+  body: string;
+  headers: Record<string, string>;
+}
+
 function send(response: ServerResponse, status: number, body: string, headers: Record<string, string> = {}) {
   if (response.headersSent || response.destroyed) return;
   const contentType: Record<string, string> = body ? { 'content-type': 'application/json' } : {};
@@ -240,12 +245,40 @@ function send(response: ServerResponse, status: number, body: string, headers: R
   response.end(body);
 }
 
-function sendError(response: ServerResponse, error: unknown) {
+/** Sends the answer whole, or its status, headers and first half now and the rest later or never. */
+async function deliver(
+  response: ServerResponse,
+  answer: Answer,
+  delivery: AnswerDelivery,
+  closing: AbortSignal,
+): Promise<void> {
+  if (delivery.kind === 'whole') return send(response, answer.status, answer.body, answer.headers);
+  if (response.headersSent || response.destroyed) return;
+  const bytes = Buffer.from(answer.body);
+  const firstHalf = bytes.subarray(0, Math.floor(bytes.length / 2));
+  response.writeHead(answer.status, {
+    'content-type': 'application/json',
+    'content-length': String(bytes.length),
+    'access-control-allow-origin': '*',
+    ...answer.headers,
+  });
+  await new Promise<void>((written) => response.write(firstHalf, () => written()));
+  if (delivery.kind === 'cut') return void response.destroy();
+  const held = await sleep(delivery.bodyDelayMs, true, { signal: closing }).catch(() => false);
+  if (!held) return void response.destroy();
+  if (!response.destroyed) response.end(bytes.subarray(firstHalf.length));
+}
+
+function errorAnswer(error: unknown): Answer {
   if (error instanceof EndpointError) {
-    return send(response, error.status, JSON.stringify(errorBody(error.message, error.databaseError)));
+    return {
+      status: error.status,
+      body: JSON.stringify(errorBody(error.message, error.databaseError)),
+      headers: {},
+    };
   }
   // Whatever else a statement raised is answered as Neon does: a 400 with Postgres's fields, if any.
   const databaseError = error instanceof pg.DatabaseError ? error : undefined;
   const message = error instanceof Error ? error.message : String(error);
-  send(response, 400, JSON.stringify(errorBody(message, databaseError)));
+  return { status: 400, body: JSON.stringify(errorBody(message, databaseError)), headers: {} };
 }

@@ -1,6 +1,7 @@
 import { neon, neonConfig } from '@neondatabase/serverless';
 import { drizzle } from 'drizzle-orm/neon-http';
-import { RETRIES_OPTION, resilientFetch } from './resilient-fetch';
+import { RETRIES_OPTION, ROUND_TRIP_RECORD_OPTION, resilientFetch } from './resilient-fetch';
+import type { RoundTripRecord } from './round-trip-record';
 
 export interface DatabaseConfig {
   DATABASE_URL: string;
@@ -13,6 +14,8 @@ export interface DatabaseOptions {
   signal?: AbortSignal;
   /** How often a failed round trip may be retried: only for requests that are safe to repeat. */
   retries?: number;
+  /** Where failed round trips are written, for the error handling to read (see round-trip-record.ts). */
+  record?: RoundTripRecord;
 }
 
 /**
@@ -24,6 +27,7 @@ export function createDb(config: DatabaseConfig, options: DatabaseOptions = {}) 
   neonConfig.fetchFunction = resilientFetch;
   const fetchOptions: Record<string, unknown> = { [RETRIES_OPTION]: options.retries ?? 0 };
   if (options.signal) fetchOptions.signal = options.signal;
+  if (options.record) fetchOptions[ROUND_TRIP_RECORD_OPTION] = options.record;
   return drizzle({ client: neon(config.DATABASE_URL, { fetchOptions }) });
 }
 

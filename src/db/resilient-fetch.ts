@@ -1,5 +1,14 @@
+import {
+  answeredFailure,
+  type RoundTripFailure,
+  type RoundTripRecord,
+  thrownFailure,
+} from './round-trip-record';
+
 /** The per-request retry budget rides along in the driver's fetch options under this key. */
 export const RETRIES_OPTION = 'workshopApiRetries';
+/** So does the request's record of failed round trips. */
+export const ROUND_TRIP_RECORD_OPTION = 'workshopApiRoundTrips';
 
 const BASE_BACKOFF_MS = 40;
 
@@ -30,21 +39,51 @@ function backoff(attempt: number, signal: AbortSignal | null | undefined): Promi
 }
 
 /**
+ * The whole answer, read here rather than by the driver: the driver reads the body outside the error
+ * handling that wraps its fetch, so a deadline or reset mid-body would escape as whatever the runtime
+ * throws. Read here, it is one more failure of the round trip: recorded, and retried where allowed.
+ */
+async function fetchWholeAnswer(
+  input: RequestInfo | URL,
+  init: RequestInit,
+): Promise<{ response: Response; body: ArrayBuffer }> {
+  const answer = await fetch(input, { ...init, ...FETCH_WITHOUT_REDIRECTS });
+  const body = await answer.arrayBuffer();
+  const response = new Response(body.byteLength > 0 ? body : null, {
+    status: answer.status,
+    statusText: answer.statusText,
+    headers: answer.headers,
+  });
+  return { response, body };
+}
+
+/**
  * The driver's fetch, retried when the database could not be reached or answered 5xx — but only as many
  * times as the request allows (reads and idempotent writes; never a plain create), and never past the
- * request's deadline. Postgres errors (HTTP 400) and oversized answers (507) are final.
+ * request's deadline. Postgres errors (HTTP 400) and oversized answers (507) are final. Every failed round
+ * trip is written to the request's record (passed under ROUND_TRIP_RECORD_OPTION).
  */
 export async function resilientFetch(input: RequestInfo | URL, init: RequestInit = {}): Promise<Response> {
-  const retries = Number((init as Record<string, unknown>)[RETRIES_OPTION] ?? 0);
-  for (let attempt = 0; ; attempt++) {
-    const canRetry = attempt < retries && !init.signal?.aborted;
-    try {
-      const response = await fetch(input, { ...init, ...FETCH_WITHOUT_REDIRECTS });
-      if (response.status < 500 || response.status === 507 || !canRetry) return response;
-      await response.body?.cancel();
-    } catch (error) {
-      if (!canRetry || init.signal?.aborted) throw error;
+  const options = init as Record<string, unknown>;
+  const retries = Number(options[RETRIES_OPTION] ?? 0);
+  const record = options[ROUND_TRIP_RECORD_OPTION] as RoundTripRecord | undefined;
+  const note = (failure: RoundTripFailure | undefined) => {
+    if (record) record.failure = failure;
+  };
+  try {
+    for (let attempt = 0; ; attempt++) {
+      const canRetry = attempt < retries && !init.signal?.aborted;
+      try {
+        const { response, body } = await fetchWholeAnswer(input, init);
+        note(answeredFailure(response.status, body));
+        if (response.status < 500 || response.status === 507 || !canRetry) return response;
+      } catch (error) {
+        if (!canRetry || init.signal?.aborted) throw error;
+      }
+      await backoff(attempt, init.signal);
     }
-    await backoff(attempt, init.signal);
+  } catch (error) {
+    note(thrownFailure(init.signal));
+    throw error;
   }
 }

@@ -3,6 +3,7 @@ import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env';
 import { createDb, type Database } from '../db/client';
 import { startDeadline } from '../db/deadline';
+import { createRoundTripRecord } from '../db/round-trip-record';
 
 const SAFE_RETRIES = 2;
 
@@ -29,9 +30,11 @@ export function requestDb(c: Context<AppEnv>): Database {
   if (!db) {
     const config = c.get('config');
     const deadline = startDeadline(config.DB_TIMEOUT_MS);
-    db = createDb(config, { signal: deadline.signal, retries: retriesFor(c) });
+    const record = createRoundTripRecord();
+    db = createDb(config, { signal: deadline.signal, retries: retriesFor(c), record });
     c.set('db', db);
     c.set('dbDeadline', deadline);
+    c.set('dbRoundTrips', record);
   }
   return db;
 }

@@ -2,7 +2,7 @@ import type { Context, ErrorHandler, NotFoundHandler } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../app-env';
-import { classifyDatabaseError } from '../db/errors';
+import { classifyDatabaseFailure } from '../db/errors';
 import { ConfigError } from '../env';
 import { ApiError, type ErrorCode } from '../lib/api-error';
 import { loggableError } from '../lib/loggable-error';
@@ -55,11 +55,13 @@ export const handleError: ErrorHandler<AppEnv> = (error, c) => {
 
   const logLevel = c.get('config')?.LOG_LEVEL ?? 'error';
   const requestId = c.get('requestId');
-  const failure = classifyDatabaseError(error);
+  const roundTrips = c.get('dbRoundTrips');
+  const failure = classifyDatabaseFailure(roundTrips);
   if (failure?.kind === 'unavailable') {
     writeLog(logLevel, 'warn', {
       requestId,
       event: 'database_unavailable',
+      cause: roundTrips?.failure?.kind,
       sqlState: failure.sqlState,
       error: loggableError(error),
     });

@@ -1,8 +1,9 @@
 import { createRoute, z } from '@hono/zod-openapi';
 import { createDb } from '../db/client';
 import { startDeadline } from '../db/deadline';
-import { classifyDatabaseError } from '../db/errors';
+import { classifyDatabaseFailure } from '../db/errors';
 import { EXPECTED_MIGRATIONS, readMigrationStatus } from '../db/migrations';
+import { createRoundTripRecord } from '../db/round-trip-record';
 import { createRouter } from '../lib/create-router';
 import { jsonResponse } from '../schemas/common';
 
@@ -51,7 +52,8 @@ export const healthRoutes = createRouter()
     c.header('Cache-Control', 'no-store');
     const config = c.get('config');
     const deadline = startDeadline(config.HEALTH_TIMEOUT_MS);
-    const db = createDb(config, { signal: deadline.signal });
+    const record = createRoundTripRecord();
+    const db = createDb(config, { signal: deadline.signal, record });
     const started = performance.now();
     try {
       const migrations = await readMigrationStatus(db);
@@ -65,9 +67,9 @@ export const healthRoutes = createRouter()
         },
       };
       return ready ? c.json(body, 200) : c.json(body, 503);
-    } catch (error) {
+    } catch {
       const latencyMs = Math.round(performance.now() - started);
-      const failure = classifyDatabaseError(error);
+      const failure = classifyDatabaseFailure(record);
       // A missing migrations table means the database is up but was never migrated.
       const neverMigrated = failure?.sqlState === '42P01';
       return c.json(
@@ -79,7 +81,7 @@ export const healthRoutes = createRouter()
               : {
                   status: 'down' as const,
                   latencyMs,
-                  error: failure ? 'unreachable or timed out' : 'unexpected error',
+                  error: failure?.kind === 'unavailable' ? 'unreachable or timed out' : 'unexpected error',
                 },
             migrations: neverMigrated
               ? {

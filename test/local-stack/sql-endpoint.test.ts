@@ -390,6 +390,42 @@ describe('faults', () => {
     expect(await sqlA.query('SELECT 42 AS answer')).toEqual([{ answer: 42 }]);
   });
 
+  it('holds the body back by slowBodyMs after sending the headers: an abort mid-body escapes the driver as the bare abort reason, not a NeonDbError', async () => {
+    endpoint.setFaults({ slowBodyMs: 60_000 });
+    const controller = new AbortController();
+    const reason = new DOMException('deadline', 'TimeoutError');
+    const sqlWithSignal = neon(postgres.url(DATABASE_A), { fetchOptions: { signal: controller.signal } });
+    const headersArrived = tracked(
+      fetch(endpoint.url, {
+        method: 'POST',
+        body: JSON.stringify({ query: 'SELECT 1', params: [] }),
+        headers: { 'Neon-Connection-String': postgres.url(DATABASE_A) },
+        signal: controller.signal,
+      }),
+    );
+    const query = tracked(sqlWithSignal`SELECT 'held' AS state`);
+    await untilReceived(2);
+    const response = await headersArrived.promise;
+    expect(response.status).toBe(200);
+    expect(query.settled).toBe(false);
+    controller.abort(reason);
+    // The driver reads the body outside the try/catch that makes NeonDbErrors (1.2.0): callers must
+    // not rely on the error's class to tell a deadline from a bug.
+    await expect(query.promise).rejects.toBe(reason);
+  });
+
+  it('cuts the answer after its first bytes with cutBody: the reset escapes the driver unwrapped', async () => {
+    endpoint.setFaults({ cutBody: true });
+    const error = await sqlA`SELECT repeat('x', 10000) AS long`.then(
+      () => undefined,
+      (thrown: unknown) => thrown,
+    );
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(NeonDbError);
+    endpoint.clearFaults();
+    expect(await sqlA`SELECT 1 AS one`).toEqual([{ one: 1 }]);
+  });
+
   it('scopes faults to the database the connection string names', async () => {
     endpoint.setFaults({ refuse: true }, DATABASE_B);
     expect(await sqlA`SELECT 'a' AS db`).toEqual([{ db: 'a' }]);

@@ -9,9 +9,9 @@
  * Targets: error rate < 0.1 %; afterwards in the database every acknowledged write is present exactly
  * once (markers counted), nothing unacknowledged appears twice, and each client's session is one row.
  */
-import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestApp, type TestApp } from '../support/test-app';
+import { type ServedApp, serveOverHttp } from './support/http-server';
 
 const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const CLIENTS = Number(process.env.LOAD_CLIENTS ?? 50);
@@ -31,23 +31,17 @@ const STEP_IDS = [
 const RUN = `load${Date.now().toString(36)}`;
 
 let app: TestApp;
-let server: ReturnType<typeof serve> | undefined;
+let served: ServedApp | undefined;
 let base: string;
 
 beforeAll(async () => {
   app = await createTestApp({ WORKSHOP_CAPS: 'pro:999999', LOG_LEVEL: 'error' });
-  const env = app.env;
-  const port = await new Promise<number>((ready) => {
-    server = serve(
-      { fetch: (request) => app.app.fetch(request, env), hostname: '127.0.0.1', port: 0 },
-      (info) => ready(info.port),
-    );
-  });
-  base = `http://127.0.0.1:${port}`;
+  served = await serveOverHttp(app);
+  base = served.base;
 });
 
 afterAll(async () => {
-  await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
+  await served?.close();
   await app?.close();
 });
 
