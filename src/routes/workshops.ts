@@ -19,6 +19,7 @@ import { matchesIfNoneMatch, parseIfMatch, versionTag } from '../lib/etag';
 import {
   IDEMPOTENCY_HEADER,
   type IdempotencyRequest,
+  idempotencyKeyLimitReached,
   idempotencyKeyReused,
   readIdempotency,
 } from '../lib/idempotency';
@@ -63,7 +64,7 @@ const createWorkshopRoute = authenticatedRoute({
   request: { body: jsonRequestBody(CreateWorkshopSchema) },
   responses: {
     201: jsonResponse(WorkshopDetailSchema, 'Created; `Location` names it'),
-    ...problemResponses(400, 401, 403, 413),
+    ...problemResponses(400, 401, 403, 413, 422, 429),
   },
 });
 
@@ -209,6 +210,7 @@ export const workshopRoutes = createRouter()
       idempotency,
     });
     if (result.outcome === 'cap_reached') throw capReached(caller.plan, { cap, count: result.owned });
+    if (result.outcome === 'key_limit_reached') throw idempotencyKeyLimitReached(result.retryAt);
     const workshop =
       result.outcome === 'created' ? result.workshop : replayedWorkshop(c, result, idempotency);
     c.header('Location', `/api/workshops/${workshop.id}`);
