@@ -146,7 +146,10 @@ describe('ownership handed over by someone else', () => {
         ...Array.from({ length: 3 }, () => create(recipient, 'pro')),
       ]);
       const statuses = answers.map((answer) => answer.status);
-      expect(statuses.every((status) => [200, 201, 403, 409].includes(status)), `${statuses}`).toBe(true);
+      expect(
+        statuses.every((status) => [200, 201, 403, 409].includes(status)),
+        `${statuses}`,
+      ).toBe(true);
       expect(await ownedInDatabase(recipient)).toBe(HANDOVER_LIMIT);
     }
   });
