@@ -122,6 +122,14 @@ function capReached(plan: string, detail: { cap?: unknown; count?: unknown }) {
   );
 }
 
+/** A workshop is filed under an organization only when the caller's session token says they act for it. */
+const organizationNotAllowed = (orgId: string) =>
+  new ApiError(
+    'organization_not_allowed',
+    'orgId must be the organization active in your session. Switch to it in your app, then retry.',
+    { extensions: { orgId } },
+  );
+
 /** A retry with the same key and body answers as the first request did, without writing again. */
 function replayedWorkshop(
   c: Context<AppEnv>,
@@ -194,6 +202,7 @@ export const workshopRoutes = createRouter()
   .openapi(createWorkshopRoute, async (c) => {
     const caller = c.get('caller');
     const body = c.req.valid('json');
+    if (body.orgId !== undefined && body.orgId !== caller.orgId) throw organizationNotAllowed(body.orgId);
     const cap = c.get('config').WORKSHOP_CAPS[caller.plan] ?? 0;
     const idempotency = await readIdempotency(c.req.header(IDEMPOTENCY_HEADER), 'create-workshop', body);
     const result = await createWorkshop(requestDb(c), {
