@@ -179,12 +179,16 @@ describe('Idempotency-Key on POST /api/workshops', () => {
   it('the same body with its fields in another order (and other whitespace) is the same request [canonical JSON hash]', async () => {
     const userId = 'user_idem_order';
     const first = await json<WorkshopBody>(
-      await createWorkshopRaw(userId, '{"originalIdea":"Order","title":"Sorted","orgId":"org_1"}', 'order-1'),
+      await createWorkshopRaw(
+        userId,
+        '{"originalIdea":"Order","title":"Sorted","templateId":"tpl_1"}',
+        'order-1',
+      ),
       201,
     );
     for (const text of [
-      '{"title":"Sorted","orgId":"org_1","originalIdea":"Order"}',
-      '{ "orgId" : "org_1" ,\n "originalIdea":"Order", "title":"Sorted" }',
+      '{"title":"Sorted","templateId":"tpl_1","originalIdea":"Order"}',
+      '{ "templateId" : "tpl_1" ,\n "originalIdea":"Order", "title":"Sorted" }',
     ]) {
       const again = await createWorkshopRaw(userId, text, 'order-1');
       expect(again.headers.get('idempotent-replayed')).toBe('true');
