@@ -202,9 +202,9 @@ export const workshopRoutes = createRouter()
   .openapi(createWorkshopRoute, async (c) => {
     const caller = c.get('caller');
     const body = c.req.valid('json');
-    if (body.orgId !== undefined && body.orgId !== caller.orgId) throw organizationNotAllowed(body.orgId);
     const cap = c.get('config').WORKSHOP_CAPS[caller.plan] ?? 0;
     const idempotency = await readIdempotency(c.req.header(IDEMPOTENCY_HEADER), 'create-workshop', body);
+    if (body.orgId !== undefined && body.orgId !== caller.orgId) throw organizationNotAllowed(body.orgId);
     const result = await createWorkshop(requestDb(c), {
       workshopId: newId('workshop'),
       memberId: newId('member'),
