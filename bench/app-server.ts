@@ -6,7 +6,7 @@
  * Prints one JSON line `{"ready":true}` when both listen; exits on SIGTERM/SIGINT or when stdin closes.
  */
 import type { Server } from 'node:http';
-import { serve } from '@hono/node-server';
+import { serveNode } from '../scripts/node-server';
 import { createApp } from '../src/app';
 
 const HOST = '127.0.0.1';
@@ -31,7 +31,7 @@ const app = createApp();
 
 function listen(port: number, fetch: (request: Request) => Response | Promise<Response>): Promise<Server> {
   return new Promise((resolve) => {
-    const server = serve({ fetch, hostname: HOST, port }, () => resolve(server as Server));
+    const server = serveNode({ fetch, hostname: HOST, port }, () => resolve(server));
   });
 }
 

@@ -28,6 +28,7 @@ const CLERK_KEYS = [
   'CLERK_PUBLISHABLE_KEY',
   'CLERK_JWT_KEY',
   'CLERK_AUTHORIZED_PARTIES',
+  'CLERK_ISSUER',
 ] as const;
 const started = performance.now();
 

@@ -1,14 +1,15 @@
 import { existsSync } from 'node:fs';
-import { serve } from '@hono/node-server';
 import { serveStatic } from '@hono/node-server/serve-static';
 import { Hono } from 'hono';
 import { createApp } from '../src/app';
+import { ConfigError, loadConfig } from '../src/env';
 import { DEV_DATA_DIR } from './dev-paths';
 import { loadOrCreateKeyPair } from './local-auth/keys';
 import { localClerkEnv } from './local-auth/local-clerk';
 import { mintSessionToken } from './local-auth/mint-token';
 import { startLocalStack } from './local-stack';
 import { migrateAndSeed } from './local-stack/migrate';
+import { serveNode } from './node-server';
 
 const HOST = '127.0.0.1';
 const started = performance.now();
@@ -45,13 +46,26 @@ const database = await startDatabase();
 const localPrivateKey = configureLocalAuth();
 process.env.CORS_ORIGINS ??= 'http://localhost:5173,http://localhost:3000';
 process.env.PUBLIC_BASE_URL ??= `http://${HOST}:${port}`;
+await refuseInvalidConfig();
+
+/** A server that would answer every request with 500 misconfigured does not start at all. */
+async function refuseInvalidConfig() {
+  try {
+    loadConfig(process.env);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(`\nworkshop-api not started: ${error.message}`);
+    await database.stop();
+    process.exit(1);
+  }
+}
 
 const app = createApp();
 // Static assets (the API docs page's script) are served by the platform on Workers and Vercel.
 const site = new Hono();
 site.use('/assets/*', serveStatic({ root: './public' }));
 site.all('*', (c) => app.fetch(c.req.raw));
-const server = serve({ fetch: site.fetch, hostname: HOST, port }, () => {
+const server = serveNode({ fetch: site.fetch, hostname: HOST, port }, () => {
   void announce();
 });
 

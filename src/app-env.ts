@@ -7,6 +7,8 @@ export interface Caller {
   userId: string;
   plan: string;
   isAdmin: boolean;
+  /** The organization active in the caller's session, as the verified token says; null without one. */
+  orgId: string | null;
 }
 
 export interface SessionIntent {

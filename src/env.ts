@@ -59,6 +59,19 @@ const publicBaseUrl = z
     { message: 'expected no credentials, query or fragment' },
   )
   .transform((value) => value.replace(/\/+$/, ''));
+/**
+ * Every deployment is treated as production: there is no mode in which a token's `azp` or `iss` go
+ * unchecked, because a switch a deployment can forget is the hole itself. The project's own local setups
+ * (dev server, tests, benchmarks) pass the local values from scripts/local-auth.
+ */
+const authorizedParties = commaList.refine((parties) => parties.length > 0, {
+  message: "is required: the comma-separated frontend origins allowed as a token's azp",
+});
+
+/** The Frontend API URL of the Clerk instance, exactly as its tokens carry it in `iss`. */
+const clerkIssuer = z
+  .string({ error: "is required: the Frontend API URL of the Clerk instance (a token's iss)" })
+  .regex(/^https:\/\/[a-z0-9.-]+(:\d+)?$/i, "expected https://<Frontend API host>, as in a token's iss");
 
 export const configSchema = z.object({
   DATABASE_URL: z
@@ -72,7 +85,8 @@ export const configSchema = z.object({
     .string({ error: 'is required' })
     .regex(/^pk_(test|live)_\S+$/, 'expected pk_test_… or pk_live_…'),
   CLERK_JWT_KEY: pemPublicKey,
-  CLERK_AUTHORIZED_PARTIES: commaList,
+  CLERK_AUTHORIZED_PARTIES: authorizedParties,
+  CLERK_ISSUER: clerkIssuer,
   CORS_ORIGINS: commaList,
   WORKSHOP_CAPS: workshopCaps,
   HEALTH_TIMEOUT_MS: milliseconds(2_000),

@@ -13,5 +13,6 @@ export function localClerkEnv(keys: SigningKeyPair) {
     CLERK_PUBLISHABLE_KEY: LOCAL_PUBLISHABLE_KEY,
     CLERK_JWT_KEY: keys.publicKeyPem,
     CLERK_AUTHORIZED_PARTIES: LOCAL_AUTHORIZED_PARTY,
+    CLERK_ISSUER: LOCAL_ISSUER,
   };
 }

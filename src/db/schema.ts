@@ -73,6 +73,8 @@ export const workshopMembers = pgTable(
   (table) => [
     unique('workshop_members_workshop_user_unique').on(table.workshopId, table.clerkUserId),
     index('workshop_members_user_idx').on(table.clerkUserId, table.workshopId),
+    // The plan cap counts the workshops a user owns: this index holds exactly those rows.
+    index('workshop_members_owner_idx').on(table.clerkUserId).where(sql`role = 'owner'`),
     check('workshop_members_role_not_blank', sql`length(role) BETWEEN 1 AND 32`),
   ],
 );

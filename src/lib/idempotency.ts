@@ -1,5 +1,6 @@
 import { ApiError } from './api-error';
 import { sha256Hex } from './sha256';
+import { MAX_IDEMPOTENCY_KEYS_PER_USER } from './storage-limits';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
 export const IDEMPOTENCY_TTL_HOURS = 24;
@@ -42,3 +43,12 @@ export const idempotencyKeyReused = () =>
     'idempotency_key_reused',
     'This Idempotency-Key was already used with a different request body. Use a new key for a new request.',
   );
+
+export const idempotencyKeyLimitReached = (retryAt: Date) => {
+  const seconds = Math.max(1, Math.ceil((retryAt.getTime() - Date.now()) / 1000));
+  return new ApiError(
+    'idempotency_key_limit_reached',
+    `You hold ${MAX_IDEMPOTENCY_KEYS_PER_USER} unexpired Idempotency-Keys. Retry later, or send the request without one.`,
+    { extensions: { limit: MAX_IDEMPOTENCY_KEYS_PER_USER }, headers: { 'Retry-After': String(seconds) } },
+  );
+};

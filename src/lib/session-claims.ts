@@ -21,10 +21,25 @@ export function isAdminFromClaims(claims: Claims): boolean {
   return asRecord(claims.metadata)?.role === 'admin';
 }
 
+/**
+ * The session's active organization: `o.id` in Clerk's v2 session tokens, `org_id` in v1. A token names at
+ * most one, the one the user has selected, and only when they belong to it.
+ */
+export function organizationFromClaims(claims: Claims): string | null {
+  const v2 = asRecord(claims.o)?.id;
+  const id = typeof v2 === 'string' ? v2 : claims.org_id;
+  return typeof id === 'string' && id.length > 0 ? id : null;
+}
+
 export function callerFromClaims(
   userId: string,
   claims: Claims,
   knownPlans: Readonly<Record<string, number>>,
 ): Caller {
-  return { userId, plan: planFromClaims(claims, knownPlans), isAdmin: isAdminFromClaims(claims) };
+  return {
+    userId,
+    plan: planFromClaims(claims, knownPlans),
+    isAdmin: isAdminFromClaims(claims),
+    orgId: organizationFromClaims(claims),
+  };
 }

@@ -48,7 +48,8 @@ function looksLikeSessionJwt(token: string): boolean {
 
 /**
  * Networkless verification with the instance's public key: signature, `exp`/`nbf` with no clock skew (the
- * cache trusts a token up to its `exp` and not a second longer), and `azp` against the authorized parties.
+ * cache trusts a token up to its `exp` and not a second longer), `azp` against the authorized parties and
+ * `iss` against the instance's issuer.
  * A pending session (`sts: pending`, tasks still to do) is signed out, as Clerk's SDKs treat it by default.
  */
 async function verifySessionToken(token: string, config: Config) {
@@ -56,6 +57,7 @@ async function verifySessionToken(token: string, config: Config) {
     const claims = await verifyToken(token, {
       jwtKey: config.CLERK_JWT_KEY,
       authorizedParties: config.CLERK_AUTHORIZED_PARTIES,
+      issuer: config.CLERK_ISSUER,
       clockSkewInMs: 0,
     });
     return claims.sub && claims.sts !== 'pending' ? claims : undefined;

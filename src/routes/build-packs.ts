@@ -22,6 +22,7 @@ import { contentTag, matchesIfNoneMatch } from '../lib/etag';
 import {
   IDEMPOTENCY_HEADER,
   type IdempotencyRequest,
+  idempotencyKeyLimitReached,
   idempotencyKeyReused,
   readIdempotency,
 } from '../lib/idempotency';
@@ -29,6 +30,7 @@ import { newId } from '../lib/ids';
 import { RenderedPackCache } from '../lib/rendered-pack-cache';
 import { meets } from '../lib/roles';
 import { jsonDigest } from '../lib/sha256';
+import { MAX_BUILD_PACKS_PER_WORKSHOP } from '../lib/storage-limits';
 import { toIso } from '../lib/timestamps';
 import { requestDb } from '../middleware/database';
 import {
@@ -69,7 +71,7 @@ const createPackRoute = authenticatedRoute({
   },
   responses: {
     201: jsonResponse(BuildPackSchema, 'Created; `Location` names it, `contentUrl` renders it'),
-    ...problemResponses(400, 401, 403, 404, 413),
+    ...problemResponses(400, 401, 403, 404, 409, 413, 422, 429),
   },
 });
 
@@ -122,6 +124,13 @@ const deleteRoute = authenticatedRoute({
   request: { params: BuildPackParams },
   responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 403, 404) },
 });
+
+const buildPackLimitReached = (count: number) =>
+  new ApiError(
+    'build_pack_limit_reached',
+    `A workshop holds at most ${MAX_BUILD_PACKS_PER_WORKSHOP} build packs. Delete one you no longer need: every pack renders from the current outputs anyway.`,
+    { extensions: { limit: MAX_BUILD_PACKS_PER_WORKSHOP, count } },
+  );
 
 function replayedPack(
   c: Context<AppEnv>,
@@ -220,8 +229,9 @@ export const buildPackRoutes = createRouter()
     if (!result.role) throw notFound('workshop');
     if (!meets(result.role, 'editor'))
       throw new ApiError('forbidden', 'Creating build packs needs the editor role.');
+    if (result.keyLimit) throw idempotencyKeyLimitReached(result.keyLimit.retryAt);
     const created = result.replay ? replayedPack(c, result.replay, idempotency) : result.pack;
-    if (!created) throw new ApiError('internal_error', 'The build pack was not created.');
+    if (!created) throw buildPackLimitReached(result.packCount);
     const pack = toBuildPack(created);
     c.header('Location', `/api/workshops/${pack.workshopId}/build-packs/${pack.id}`);
     return c.json(pack, 201);

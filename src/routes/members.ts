@@ -1,8 +1,15 @@
-import { listMembers, type MemberRow, putMember, removeMember } from '../db/queries/members';
+import {
+  listMembers,
+  type MemberChange,
+  type MemberRow,
+  putMember,
+  removeMember,
+} from '../db/queries/members';
 import { ApiError, notFound } from '../lib/api-error';
 import { authenticatedRoute } from '../lib/authenticated-route';
 import { createRouter } from '../lib/create-router';
 import { newId } from '../lib/ids';
+import { MAX_MEMBERS_PER_WORKSHOP, ownershipHandoverLimit } from '../lib/storage-limits';
 import { toIso } from '../lib/timestamps';
 import { requestDb } from '../middleware/database';
 import { jsonRequestBody, jsonResponse, problemResponses, WorkshopIdParams } from '../schemas/common';
@@ -16,6 +23,25 @@ const toMember = (row: MemberRow) => ({
 
 const lastOwner = () =>
   new ApiError('last_owner', 'A workshop needs an owner: make someone else an owner first.');
+
+function refused(change: MemberChange, ownerLimit: number): ApiError {
+  switch (change.refusal) {
+    case 'member_limit':
+      return new ApiError(
+        'member_limit_reached',
+        `A workshop has at most ${MAX_MEMBERS_PER_WORKSHOP} members. Remove someone first.`,
+        { extensions: { limit: MAX_MEMBERS_PER_WORKSHOP, count: change.counts.members } },
+      );
+    case 'owner_limit':
+      return new ApiError(
+        'owner_limit_reached',
+        `This user already owns ${change.counts.memberOwns} workshop(s), the most anyone can be given (${ownerLimit}).`,
+        { extensions: { limit: ownerLimit, count: change.counts.memberOwns } },
+      );
+    default:
+      return lastOwner();
+  }
+}
 
 const listRoute = authenticatedRoute({
   method: 'get',
@@ -62,16 +88,18 @@ export const memberRoutes = createRouter()
   })
   .openapi(putRoute, async (c) => {
     const { workshopId, clerkUserId } = c.req.valid('param');
+    const ownerLimit = ownershipHandoverLimit(c.get('config').WORKSHOP_CAPS);
     const change = await putMember(requestDb(c), {
       userId: c.get('caller').userId,
       workshopId,
       memberUserId: clerkUserId,
       role: c.req.valid('json').role,
       newMemberId: newId('member'),
+      ownerLimit,
     });
     if (!change.callerRole) throw notFound('workshop');
     if (change.callerRole !== 'owner') throw new ApiError('forbidden', 'Only an owner can manage members.');
-    if (!change.member) throw lastOwner();
+    if (!change.member) throw refused(change, ownerLimit);
     const body = toMember(change.member);
     return change.member.inserted ? c.json(body, 201) : c.json(body, 200);
   })

@@ -19,6 +19,7 @@ import { matchesIfNoneMatch, parseIfMatch, versionTag } from '../lib/etag';
 import {
   IDEMPOTENCY_HEADER,
   type IdempotencyRequest,
+  idempotencyKeyLimitReached,
   idempotencyKeyReused,
   readIdempotency,
 } from '../lib/idempotency';
@@ -63,7 +64,7 @@ const createWorkshopRoute = authenticatedRoute({
   request: { body: jsonRequestBody(CreateWorkshopSchema) },
   responses: {
     201: jsonResponse(WorkshopDetailSchema, 'Created; `Location` names it'),
-    ...problemResponses(400, 401, 403, 413),
+    ...problemResponses(400, 401, 403, 413, 422, 429),
   },
 });
 
@@ -120,6 +121,14 @@ function capReached(plan: string, detail: { cap?: unknown; count?: unknown }) {
     },
   );
 }
+
+/** A workshop is filed under an organization only when the caller's session token says they act for it. */
+const organizationNotAllowed = (orgId: string) =>
+  new ApiError(
+    'organization_not_allowed',
+    'orgId must be the organization active in your session. Switch to it in your app, then retry.',
+    { extensions: { orgId } },
+  );
 
 /** A retry with the same key and body answers as the first request did, without writing again. */
 function replayedWorkshop(
@@ -201,6 +210,7 @@ export const workshopRoutes = createRouter()
     const body = c.req.valid('json');
     const cap = c.get('config').WORKSHOP_CAPS[caller.plan] ?? 0;
     const idempotency = await readIdempotency(c.req.header(IDEMPOTENCY_HEADER), 'create-workshop', body);
+    if (body.orgId !== undefined && body.orgId !== caller.orgId) throw organizationNotAllowed(body.orgId);
     const result = await createWorkshop(requestDb(c), {
       workshopId: newId('workshop'),
       memberId: newId('member'),
@@ -215,6 +225,7 @@ export const workshopRoutes = createRouter()
       idempotency,
     });
     if (result.outcome === 'cap_reached') throw capReached(caller.plan, { cap, count: result.owned });
+    if (result.outcome === 'key_limit_reached') throw idempotencyKeyLimitReached(result.retryAt);
     const workshop =
       result.outcome === 'created' ? result.workshop : replayedWorkshop(c, result, idempotency);
     c.header('Location', `/api/workshops/${workshop.id}`);

@@ -60,6 +60,7 @@ const DESCRIPTIONS = {
   413: 'The request body is too large',
   422: 'The Idempotency-Key was used with a different body',
   428: 'Confirmation or a precondition is required',
+  429: 'A per-user limit is reached for now; retry after Retry-After seconds',
   500: 'Unexpected server error',
   503: 'The database is unavailable; retry after Retry-After seconds',
 } as const;

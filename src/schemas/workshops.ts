@@ -71,11 +71,18 @@ export const CreateWorkshopSchema = z
     templateId: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,64}$/)
-      .optional(),
+      .optional()
+      .openapi({
+        description: 'An opaque reference kept with the workshop; it grants no access to anything',
+      }),
     orgId: z
       .string()
       .regex(/^[A-Za-z0-9_-]{1,64}$/)
-      .optional(),
+      .optional()
+      .openapi({
+        description:
+          "Must be the organization active in the caller's session token (`o.id`, or `org_id` in v1 tokens); anything else is 403 `organization_not_allowed`",
+      }),
   })
   .openapi('CreateWorkshop');
 

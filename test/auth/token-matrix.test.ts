@@ -138,6 +138,15 @@ const BAD_CREDENTIALS: BadCredential[] = [
       `Bearer ${await app.token('user_owner', { authorizedParty: 'https://evil.example' })}`,
   },
   {
+    name: 'a token of another Clerk instance signed with the right key (iss)',
+    authorization: async () =>
+      `Bearer ${await app.token('user_owner', { claims: { iss: 'https://evil-instance.clerk.accounts.dev' } })}`,
+  },
+  {
+    name: 'a token without an issuer',
+    authorization: async () => `Bearer ${await app.token('user_owner', { claims: { iss: undefined } })}`,
+  },
+  {
     name: 'a token without a subject',
     authorization: async () => `Bearer ${await app.token('user_owner', { claims: { sub: undefined } })}`,
   },
@@ -315,7 +324,7 @@ describe('GET /api/me with a valid session token', () => {
     });
     expect(created.status).toBe(201);
     const { rows } = await app.database.sql.query<{ count: number }>(
-      'select count(*)::int as count from workshops where clerk_user_id = $1',
+      "select count(*)::int as count from workshop_members where clerk_user_id = $1 and role = 'owner'",
       ['user_counting'],
     );
     expect(rows[0]?.count).toBe(1);
@@ -347,5 +356,52 @@ describe('GET /api/me with a valid session token', () => {
     expect((await me(headers)).userId).toBe('user_short_lived');
     await new Promise((resolve) => setTimeout(resolve, 2_500));
     await expectUnauthorized(await app.request('/api/me', { headers }));
+  });
+});
+
+describe('POST /api/workshops with an orgId', () => {
+  const create = async (body: Record<string, unknown>, claims: Record<string, unknown> = {}) =>
+    app.request('/api/workshops', {
+      method: 'POST',
+      ...jsonBody(
+        { originalIdea: 'Filed under an organization', ...body },
+        await app.as('user_org_member', { plan: 'team', claims }),
+      ),
+    });
+
+  const stored = async (orgId: string) => {
+    const { rows } = await app.database.sql.query<{ count: number }>(
+      'select count(*)::int as count from workshops where org_id = $1',
+      [orgId],
+    );
+    return rows[0]?.count ?? -1;
+  };
+
+  it('is accepted when it is the organization active in the token (v2 `o.id`, v1 `org_id`)', async () => {
+    const v2 = await create(
+      { orgId: 'org_active2' },
+      { o: { id: 'org_active2', rol: 'admin', slg: 'acme' } },
+    );
+    expect(v2.status).toBe(201);
+    expect(await v2.json()).toMatchObject({ orgId: 'org_active2' });
+    const v1 = await create({ orgId: 'org_active1' }, { v: undefined, org_id: 'org_active1' });
+    expect(v1.status).toBe(201);
+    expect(await stored('org_active1')).toBe(1);
+  });
+
+  it.each([
+    ['a token with no organization', {}],
+    ['a token whose active organization is another one', { o: { id: 'org_mine', rol: 'member' } }],
+    ['a v1 token of another organization', { org_id: 'org_mine' }],
+  ])('→ 403 organization_not_allowed for %s, nothing written', async (_label, claims) => {
+    const response = await create({ orgId: 'org_someone_elses' }, claims);
+    await expectProblem(response, 403, 'organization_not_allowed');
+    expect(await stored('org_someone_elses')).toBe(0);
+  });
+
+  it('without an orgId the workshop is personal, whatever organization is active', async () => {
+    const response = await create({}, { o: { id: 'org_active_elsewhere', rol: 'admin' } });
+    expect(response.status).toBe(201);
+    expect(await response.json()).toMatchObject({ orgId: null });
   });
 });

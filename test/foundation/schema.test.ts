@@ -437,7 +437,7 @@ describe('the unique constraints', () => {
 });
 
 describe('the indexes', () => {
-  it('serve the known queries: workshops by owner, memberships by user, steps by workshop, sessions by workshop and time, build packs by workshop, share token lookup', async () => {
+  it('serve the known queries: workshops by owner, memberships by user, owned workshops by user, steps by workshop, sessions by workshop and time, build packs by workshop, share token lookup', async () => {
     const result = await database.sql.query<{ indexname: string; indexdef: string }>(
       `SELECT indexname, indexdef FROM pg_indexes WHERE schemaname = 'public'`,
     );
@@ -445,6 +445,9 @@ describe('the indexes', () => {
       result.rows.find((row) => row.indexname === name)?.indexdef.replace(/^.* USING /, 'USING ');
     expect(definition('workshops_owner_idx')).toBe('USING btree (clerk_user_id, created_at)');
     expect(definition('workshop_members_user_idx')).toBe('USING btree (clerk_user_id, workshop_id)');
+    expect(definition('workshop_members_owner_idx')).toBe(
+      "USING btree (clerk_user_id) WHERE (role = 'owner'::text)",
+    );
     expect(definition('workshop_steps_workshop_step_unique')).toBe('USING btree (workshop_id, step_id)');
     expect(definition('sessions_workshop_started_idx')).toMatch(
       /^USING btree \(workshop_id, started_at DESC/,
@@ -460,6 +463,7 @@ describe('the indexes', () => {
         'idempotency_keys_expires_idx',
         'sessions_workshop_started_idx',
         'step_definitions_position_unique',
+        'workshop_members_owner_idx',
         'workshop_members_user_idx',
         'workshop_members_workshop_user_unique',
         'workshop_steps_workshop_step_unique',

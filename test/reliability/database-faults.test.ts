@@ -451,11 +451,10 @@ describe('a failure injected into each statement of a multi-statement write leav
   const CREATE_WORKSHOP_STATEMENTS: readonly (readonly [string, string])[] = [
     ['1 the Idempotency-Key lock and sweep', 'with swept as'],
     ['2 the cap lock', '^select pg_advisory_xact_lock'],
-    ['3 the workshop, owner and ten steps (one statement)', '^\\s*with new_workshop as'],
+    ['3 the workshop, owner, ten steps and the remembered key (one statement)', '^\\s*with owned as'],
     ['4 the read-back of the new workshop', 'where w\\.id = \\$\\d+\\s*$'],
-    ['5 remembering the key', '^insert into idempotency_keys'],
-    ['6 recalling the key', '^select request_hash'],
-    ['7 the read-back of a replayed workshop', 'where w\\.id = \\(select resource_id'],
+    ['5 recalling the key', '^select request_hash'],
+    ['6 the read-back of a replayed workshop', 'where w\\.id = \\(select resource_id'],
   ];
 
   it.each(CREATE_WORKSHOP_STATEMENTS)(
@@ -484,18 +483,20 @@ describe('a failure injected into each statement of a multi-statement write leav
 
   const CREATE_PACK_STATEMENTS: readonly (readonly [string, string, boolean])[] = [
     ['1 the Idempotency-Key lock and sweep', 'with swept as', true],
-    ['1 the placeholder for the lock (no key)', '^select 1$', false],
-    ['2 insert into build_packs', 'insert into build_packs', true],
-    ['3 remembering the key', '^insert into idempotency_keys', true],
-    ['3 remembering the key (no key: a no-op insert)', '^insert into idempotency_keys', false],
-    ['4 recalling the key', '^select request_hash', true],
+    ['1 the placeholder for the lock (no key)', '^select 0 as held$', false],
+    ['2 the per-workshop pack lock', '^select pg_advisory_xact_lock', true],
+    ['2 the per-workshop pack lock (no key)', '^select pg_advisory_xact_lock', false],
+    ['3 insert into build_packs', 'insert into build_packs', true],
+    ['4 remembering the key', '^insert into idempotency_keys', true],
+    ['4 remembering the key (no key: a no-op insert)', '^insert into idempotency_keys', false],
+    ['5 recalling the key', '^select request_hash', true],
     [
-      '5 the read-back of a replayed pack',
+      '6 the read-back of a replayed pack',
       'from build_packs b\\s+where b\\.id = \\(select resource_id',
       true,
     ],
     [
-      '5 the read-back of a replayed pack (no key)',
+      '6 the read-back of a replayed pack (no key)',
       'from build_packs b\\s+where b\\.id = \\(select resource_id',
       false,
     ],

@@ -4,7 +4,7 @@
  * body is refused; keys are scoped per user (and per workshop for packs) and expire.
  *
  * Each test guards one protection (see the test names): src/lib/idempotency.ts (key shape, canonical
- * hash), src/db/queries/idempotency.ts (per-key lock, sweep, remember/recall) and the routes' replay.
+ * hash), src/db/queries/idempotency.ts (per-user lock, sweep, remember/recall) and the routes' replay.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem } from '../foundation/helpers';
@@ -129,7 +129,7 @@ describe('Idempotency-Key on POST /api/workshops', () => {
     ]);
   });
 
-  it('20 concurrent retries with one key → one row, all 201 with the same id [per-key lock; the per-user cap lock serialises these too]', async () => {
+  it('20 concurrent retries with one key → one row, all 201 with the same id [per-user key lock; the per-user cap lock serialises these too]', async () => {
     for (let round = 0; round < 3; round++) {
       const userId = `user_idem_storm_${round}`;
       await warmUp(userId, 'pro');
@@ -179,12 +179,16 @@ describe('Idempotency-Key on POST /api/workshops', () => {
   it('the same body with its fields in another order (and other whitespace) is the same request [canonical JSON hash]', async () => {
     const userId = 'user_idem_order';
     const first = await json<WorkshopBody>(
-      await createWorkshopRaw(userId, '{"originalIdea":"Order","title":"Sorted","orgId":"org_1"}', 'order-1'),
+      await createWorkshopRaw(
+        userId,
+        '{"originalIdea":"Order","title":"Sorted","templateId":"tpl_1"}',
+        'order-1',
+      ),
       201,
     );
     for (const text of [
-      '{"title":"Sorted","orgId":"org_1","originalIdea":"Order"}',
-      '{ "orgId" : "org_1" ,\n "originalIdea":"Order", "title":"Sorted" }',
+      '{"title":"Sorted","templateId":"tpl_1","originalIdea":"Order"}',
+      '{ "templateId" : "tpl_1" ,\n "originalIdea":"Order", "title":"Sorted" }',
     ]) {
       const again = await createWorkshopRaw(userId, text, 'order-1');
       expect(again.headers.get('idempotent-replayed')).toBe('true');
@@ -382,7 +386,7 @@ describe('Idempotency-Key on POST /api/workshops/{workshopId}/build-packs', () =
     expect(await packsIn(workshopId)).toBe(before);
   });
 
-  it('20 concurrent retries with one key → one row, all 201 with the same id [per-key advisory lock]', async () => {
+  it('20 concurrent retries with one key → one row, all 201 with the same id [per-user advisory lock]', async () => {
     await warmUp(owner);
     for (let round = 0; round < 3; round++) {
       const target = await newWorkshop(owner, `Pack storm ${round}`);

@@ -111,7 +111,8 @@ export const VALID_OUTCOMES: Readonly<Record<string, readonly number[]>> = {
   [STEP_OUTPUT_ROUTE]: [200, 409, 413],
   // 409 only from two concurrent completes of one step racing (a bug: see test/reliability/idempotency.test.ts).
   'POST /api/workshops/{workshopId}/steps/{stepId}/complete': [200, 409, 428],
-  'POST /api/workshops/{workshopId}/build-packs': [201],
+  // 409 once the fixture's workshop holds the most build packs allowed.
+  'POST /api/workshops/{workshopId}/build-packs': [201, 409],
 };
 
 /** Routes whose POST honours Idempotency-Key. */

@@ -147,12 +147,22 @@ async function setStatus(workshopId: string, status: string): Promise<void> {
 
 describe('POST /api/workshops', () => {
   it('starts a draft workshop with its owner membership and ten not-started steps, in order', async () => {
-    const response = await call('POST', '/api/workshops', 'user_creator', {
-      originalIdea: 'An app that plans meals around rotating shifts',
-      title: 'Meal planning for shift workers',
-      orgId: 'org_2abc',
-      templateId: 'tpl_basic',
+    // The organization is the one active in the creator's session token.
+    const inOrganization = await app.token('user_creator', {
+      claims: { o: { id: 'org_2abc', rol: 'admin' } },
     });
+    const response = await call(
+      'POST',
+      '/api/workshops',
+      'user_creator',
+      {
+        originalIdea: 'An app that plans meals around rotating shifts',
+        title: 'Meal planning for shift workers',
+        orgId: 'org_2abc',
+        templateId: 'tpl_basic',
+      },
+      { Authorization: `Bearer ${inOrganization}` },
+    );
     const body = await json<WorkshopDetail>(response, 201);
 
     expect(body.id).toMatch(WORKSHOP_ID);

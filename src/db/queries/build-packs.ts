@@ -1,9 +1,15 @@
 import { sql } from 'drizzle-orm';
 import type { IdempotencyRequest } from '../../lib/idempotency';
+import { MAX_BUILD_PACKS_PER_WORKSHOP } from '../../lib/storage-limits';
 import type { Database } from '../client';
 import type { BuildPackFormat, WorkshopStatus } from '../schema';
 import { accessCte, callerRole, isEditor, isMember, type WorkshopScope } from './access';
-import { type IdempotencyRecord, idempotencyStatements } from './idempotency';
+import {
+  type IdempotencyBudget,
+  type IdempotencyRecord,
+  idempotencyStatements,
+  keyLimitRefusal,
+} from './idempotency';
 import { type StepWithOutput, stepsWithOutputs } from './step-fields';
 
 export type BuildPackRow = {
@@ -20,9 +26,17 @@ const packColumns = sql.raw('b.id, b.workshop_id, b.title, b.format_type, b.crea
 export type CreatePackResult = {
   role: string | null;
   pack: BuildPackRow | null;
+  /** How many packs the workshop held before this request (read under the workshop's pack lock). */
+  packCount: number;
   /** Set when the Idempotency-Key was seen before: the first request's record and its pack. */
   replay?: { record: IdempotencyRecord; pack: BuildPackRow | null };
+  /** Set when a new Idempotency-Key was refused: the caller holds the most keys allowed. */
+  keyLimit?: { retryAt: Date };
 };
+
+/** Serialises pack creation per workshop, so the count the limit is checked against is exact. */
+const lockPacks = (workshopId: string) =>
+  sql`select pg_advisory_xact_lock(hashtextextended(${`build-packs:${workshopId}`}, 0))`;
 
 export async function createBuildPack(
   db: Database,
@@ -35,18 +49,23 @@ export async function createBuildPack(
 ): Promise<CreatePackResult> {
   const idempotency = idempotencyStatements(params.userId, params.idempotency);
   const created = sql`exists (select 1 from build_packs where id = ${params.packId})`;
-  const [, creation, remembered, recalled, original] = await db.batch([
-    db.execute(params.idempotency ? idempotency.lock : sql`select 1`),
-    db.execute<{ role: string | null; pack: BuildPackRow | null }>(sql`
-      with ${accessCte(params)}, created as (
+  const [budget, , creation, remembered, recalled, original] = await db.batch([
+    db.execute<IdempotencyBudget>(params.idempotency ? idempotency.lock : sql`select 0 as held`),
+    db.execute(lockPacks(params.workshopId)),
+    db.execute<{ role: string | null; pack: BuildPackRow | null; pack_count: number }>(sql`
+      with ${accessCte(params)}, existing as (
+        select count(*)::int as count from build_packs where workshop_id = ${params.workshopId}
+      ), created as (
         insert into build_packs (id, workshop_id, title, format_type)
         select ${params.packId}, w.id, coalesce(${params.title}, w.title || ' — build pack'), ${params.format}
         from workshops w
         where w.id = ${params.workshopId} and ${isEditor}
-          and ${idempotency.isFirst}
+          and (select count from existing) < ${MAX_BUILD_PACKS_PER_WORKSHOP}
+          and ${idempotency.accepts}
         returning id, workshop_id, title, format_type, created_at, updated_at
       )
-      select ${callerRole} as role, (select row_to_json(created) from created) as pack`),
+      select ${callerRole} as role, (select row_to_json(created) from created) as pack,
+        (select count from existing) as pack_count`),
     db.execute(sql`${idempotency.remember(sql`201`, sql`${params.packId}::text`, sql`null`)} and ${created}
       returning resource_id`),
     db.execute<IdempotencyRecord>(idempotency.recall),
@@ -55,11 +74,14 @@ export async function createBuildPack(
   ]);
   const role = creation.rows[0]?.role ?? null;
   const pack = creation.rows[0]?.pack ?? null;
+  const packCount = creation.rows[0]?.pack_count ?? 0;
   const record = recalled.rows[0];
-  if (!pack && record && remembered.rows.length === 0) {
-    return { role, pack: null, replay: { record, pack: original.rows[0] ?? null } };
+  if (pack) return { role, pack, packCount };
+  if (record && remembered.rows.length === 0) {
+    return { role, pack: null, packCount, replay: { record, pack: original.rows[0] ?? null } };
   }
-  return { role, pack };
+  const refusal = keyLimitRefusal(params.idempotency, budget.rows[0], record);
+  return refusal ? { role, pack: null, packCount, keyLimit: refusal } : { role, pack: null, packCount };
 }
 
 export async function listBuildPacks(

@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { IDEMPOTENCY_TTL_HOURS, type IdempotencyRequest } from '../../lib/idempotency';
+import { MAX_IDEMPOTENCY_KEYS_PER_USER } from '../../lib/storage-limits';
 
 export type IdempotencyRecord = {
   request_hash: string;
@@ -8,32 +9,50 @@ export type IdempotencyRecord = {
   response_detail: Record<string, unknown> | null;
 };
 
+/** What the caller's unexpired keys add up to before this request: read under the lock, so exact. */
+export type IdempotencyBudget = { held: number; oldest_expires_at: string | null };
+
 /**
  * Statements that make a create idempotent inside its own batch (one round trip, one transaction):
- * `lock` serialises requests carrying the same key, so concurrent retries wait and then see the first
- * one's record; `isFirst` guards the create; `remember` records the outcome; `recall` reads it back.
- * Expired keys of the caller are swept as part of the same batch.
+ * `lock` serialises the caller's keyed requests (so concurrent retries wait and then see the first one's
+ * record, and the per-user key count is exact) and answers the caller's `IdempotencyBudget`; `accepts`
+ * guards the create (a new key, within the per-user limit); `remember` records the outcome; `recall` reads
+ * it back. Expired keys of the caller are swept as part of the same batch.
  */
 export function idempotencyStatements(userId: string, request: IdempotencyRequest | undefined) {
   const key = request?.scopedKey ?? null;
-  const isFirst = request
-    ? sql`not exists (select 1 from idempotency_keys where clerk_user_id = ${userId} and key = ${key} and expires_at > now())`
+  const live = sql`idempotency_keys where clerk_user_id = ${userId} and expires_at > now()`;
+  const accepts = request
+    ? sql`(not exists (select 1 from ${live} and key = ${key})
+        and (select count(*) from ${live}) < ${MAX_IDEMPOTENCY_KEYS_PER_USER})`
     : sql.raw('true');
   return {
-    isFirst,
+    accepts,
     lock: sql`with swept as (
         delete from idempotency_keys where clerk_user_id = ${userId} and expires_at <= now() returning 1
       )
-      select pg_advisory_xact_lock(hashtextextended(${`idempotency:${userId}:${key ?? ''}`}, 0)),
-        (select count(*) from swept) as swept`,
+      select pg_advisory_xact_lock(hashtextextended(${`idempotency:${userId}`}, 0)),
+        (select count(*) from swept) as swept,
+        (select count(*)::int from ${live}) as held,
+        (select min(expires_at) from ${live}) as oldest_expires_at`,
     remember: (status: SQL, resourceId: SQL, detail: SQL) =>
       sql`insert into idempotency_keys
           (clerk_user_id, key, request_hash, response_status, resource_id, response_detail, expires_at)
         select ${userId}, ${key}, ${request?.requestHash ?? null}, ${status}, ${resourceId}, ${detail},
           now() + ${`${IDEMPOTENCY_TTL_HOURS} hours`}::interval
-        where ${key}::text is not null and ${isFirst}`,
+        where ${key}::text is not null and ${accepts}`,
     recall: sql`select request_hash, response_status, resource_id, response_detail from idempotency_keys
       where clerk_user_id = ${userId} and key = ${key}`,
     recallResourceId: sql`select resource_id from idempotency_keys where clerk_user_id = ${userId} and key = ${key}`,
   };
+}
+
+/** A new key refused because the caller already holds the most keys allowed; undefined when it was not. */
+export function keyLimitRefusal(
+  request: IdempotencyRequest | undefined,
+  budget: IdempotencyBudget | undefined,
+  record: IdempotencyRecord | undefined,
+): { retryAt: Date } | undefined {
+  if (!request || record || !budget || budget.held < MAX_IDEMPOTENCY_KEYS_PER_USER) return undefined;
+  return { retryAt: new Date(budget.oldest_expires_at ?? Date.now()) };
 }

@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm';
+import { MAX_MEMBERS_PER_WORKSHOP } from '../../lib/storage-limits';
 import type { Database } from '../client';
 import { accessCte, callerRole, isOwner } from './access';
+import { ownedWorkshopCount, ownershipLock } from './ownership';
 
 export type MemberRow = { clerk_user_id: string; role: string; created_at: string };
 
@@ -25,52 +27,75 @@ export interface PutMemberParams {
   memberUserId: string;
   role: string;
   newMemberId: string;
+  /** The most workshops anyone may be made owner of by someone else (see `ownershipHandoverLimit`). */
+  ownerLimit: number;
 }
+
+/** Why an owner's change was refused, when it was. */
+export type MemberRefusal = 'last_owner' | 'member_limit' | 'owner_limit';
 
 export interface MemberChange {
   callerRole: string | null;
   previousRole: string | null;
   member: (MemberRow & { inserted: boolean }) | null;
+  refusal: MemberRefusal | null;
+  /** Members of the workshop and workshops the member owns, both before the change. */
+  counts: { members: number; memberOwns: number };
 }
 
 /**
- * The lock serialises membership changes per workshop, so two owners demoting each other at once cannot
- * leave it with none: the second statement sees the first one's result.
+ * The members lock serialises membership changes per workshop, so two owners demoting each other at once
+ * cannot leave it with none, and the member count is exact. Making someone an owner also takes their
+ * ownership lock, the one a create takes, so their owned count is exact too.
  */
 export async function putMember(db: Database, params: PutMemberParams): Promise<MemberChange> {
   const { workshopId } = params;
-  const [, result] = await db.batch([
+  const [, , result] = await db.batch([
     db.execute(lockMembers(workshopId)),
+    db.execute(params.role === 'owner' ? ownershipLock(params.memberUserId) : sql`select 1`),
     db.execute<{
       caller_role: string | null;
       previous_role: string | null;
       member: MemberChange['member'];
+      refusal: MemberRefusal | null;
+      members: number;
+      member_owns: number;
     }>(sql`
       with ${accessCte(params)}, existing as (
         select role from workshop_members where workshop_id = ${workshopId} and clerk_user_id = ${params.memberUserId}
-      ), permitted as (
-        select ${isOwner}
-          and not (
-            (select role from existing) is not distinct from 'owner' and ${params.role} <> 'owner'
-            and (select count(*) from workshop_members where workshop_id = ${workshopId} and role = 'owner') <= 1
-          ) as ok
+      ), counts as (
+        select (select count(*)::int from workshop_members where workshop_id = ${workshopId}) as members,
+          (select count(*)::int from workshop_members where workshop_id = ${workshopId} and role = 'owner') as owners,
+          ${ownedWorkshopCount(params.memberUserId)} as member_owns
+      ), refusal as (
+        select case
+          when (select role from existing) is not distinct from 'owner' and ${params.role} <> 'owner'
+            and (select owners from counts) <= 1 then 'last_owner'
+          when not exists (select 1 from existing)
+            and (select members from counts) >= ${MAX_MEMBERS_PER_WORKSHOP} then 'member_limit'
+          when ${params.role} = 'owner' and (select role from existing) is distinct from 'owner'
+            and (select member_owns from counts) >= ${params.ownerLimit} then 'owner_limit'
+        end as reason
       ), upserted as (
         insert into workshop_members (id, workshop_id, clerk_user_id, role)
         select ${params.newMemberId}, ${workshopId}, ${params.memberUserId}, ${params.role}
-        where (select ok from permitted)
+        where ${isOwner} and (select reason from refusal) is null
         on conflict (workshop_id, clerk_user_id) do update set role = excluded.role
         returning clerk_user_id, role, created_at, (xmax = 0) as inserted
       ), touched as (
         update workshops set updated_at = now() where id = ${workshopId} and exists (select 1 from upserted)
       )
       select ${callerRole} as caller_role, (select role from existing) as previous_role,
-        (select row_to_json(upserted) from upserted) as member`),
+        (select row_to_json(upserted) from upserted) as member, (select reason from refusal) as refusal,
+        (select members from counts) as members, (select member_owns from counts) as member_owns`),
   ]);
   const row = result.rows[0];
   return {
     callerRole: row?.caller_role ?? null,
     previousRole: row?.previous_role ?? null,
     member: row?.member ?? null,
+    refusal: row?.refusal ?? null,
+    counts: { members: row?.members ?? 0, memberOwns: row?.member_owns ?? 0 },
   };
 }
 

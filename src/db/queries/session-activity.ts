@@ -1,5 +1,6 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { SessionIntent } from '../../app-env';
+import { MAX_SESSIONS_PER_WORKSHOP } from '../../lib/storage-limits';
 
 /**
  * The id used instead of a client's id that belongs to another workshop or has ended. Derived from both by
@@ -19,7 +20,9 @@ function replacementSessionId(sentId: string, workshopId: string): SQL {
 /**
  * CTEs that record a meaningful activity's session in the same statement as the activity: the row is
  * inserted once (concurrent requests with one new id race on the primary key and all but one do nothing),
- * only when `happened` holds, and never under an id that belongs to another workshop or has ended.
+ * only when `happened` holds, and never under an id that belongs to another workshop or has ended. A new
+ * row makes room for itself: the workshop keeps its newest `MAX_SESSIONS_PER_WORKSHOP` sessions (the
+ * statement's snapshot does not see the new row, hence one fewer of the others).
  * Expects to be placed in a WITH list; exposes `chosen_session(id)`.
  */
 export function sessionActivityCtes(session: SessionIntent, workshopId: string, happened: SQL): SQL {
@@ -34,6 +37,11 @@ export function sessionActivityCtes(session: SessionIntent, workshopId: string, 
       where ${happened}
       on conflict (id) do nothing
       returning id
+    ), session_retention as (
+      delete from sessions where id in (
+        select id from sessions where workshop_id = ${workshopId}
+        order by started_at desc, id desc offset ${MAX_SESSIONS_PER_WORKSHOP - 1}
+      ) and exists (select 1 from session_write)
     )`;
 }
 

@@ -3,7 +3,13 @@ import type { IdempotencyRequest } from '../../lib/idempotency';
 import type { Database } from '../client';
 import type { WorkshopStatus } from '../schema';
 import { STEP_DEFINITIONS } from '../step-definitions';
-import { type IdempotencyRecord, idempotencyStatements } from './idempotency';
+import {
+  type IdempotencyBudget,
+  type IdempotencyRecord,
+  idempotencyStatements,
+  keyLimitRefusal,
+} from './idempotency';
+import { ownedWorkshopCount, ownershipLock } from './ownership';
 import { progressLateral, type WorkshopRow, workshopColumns } from './workshop-view';
 
 export type StepSummaryRow = {
@@ -69,10 +75,9 @@ export async function listWorkshopsForMember(db: Database, params: ListParams): 
   return rows;
 }
 
+/** What the plan cap counts: workshops the user currently owns. */
 export async function countOwnedWorkshops(db: Database, userId: string): Promise<number> {
-  const { rows } = await db.execute<{ count: number }>(
-    sql`select count(*)::int as count from workshops where clerk_user_id = ${userId}`,
-  );
+  const { rows } = await db.execute<{ count: number }>(sql`select ${ownedWorkshopCount(userId)} as count`);
   return rows[0]?.count ?? 0;
 }
 
@@ -93,29 +98,37 @@ export interface CreateParams {
 export type CreateResult =
   | { outcome: 'created'; workshop: WorkshopDetailRow }
   | { outcome: 'cap_reached'; owned: number }
+  | { outcome: 'key_limit_reached'; retryAt: Date }
   | { outcome: 'replayed'; record: IdempotencyRecord; workshop: WorkshopDetailRow | undefined };
 
 /**
- * One batch, so one round trip and one transaction: the per-user advisory lock comes first, so under READ
- * COMMITTED the cap check sees every workshop committed before it, and concurrent creates queue up.
+ * One batch, so one round trip and one transaction: the per-user ownership lock comes first, so under READ
+ * COMMITTED the cap check sees every ownership committed before it, and concurrent creates queue up. The
+ * owned count is read once, by the statement that inserts (and remembers the outcome of an idempotent create).
  */
 export async function createWorkshop(db: Database, params: CreateParams): Promise<CreateResult> {
   const { workshopId, userId } = params;
   const idempotency = idempotencyStatements(userId, params.idempotency);
-  const owned = sql`(select count(*)::int from workshops where clerk_user_id = ${userId})`;
   const stepRows = sql.join(
     STEP_DEFINITIONS.map((definition, index) => sql`(${params.stepIds[index]}, ${definition.id})`),
     sql`, `,
   );
-  const capLock = db.execute(
-    sql`select pg_advisory_xact_lock(hashtextextended(${`workshop-cap:${userId}`}, 0))`,
-  );
+  const created = sql.raw('exists (select 1 from new_workshop)');
+  const owned = sql.raw('(select count from owned)');
+  const remembered = params.idempotency
+    ? sql`, remembered as (${idempotency.remember(
+        sql`case when ${created} then 201 else 403 end`,
+        sql`case when ${created} then ${workshopId} end`,
+        sql`case when ${created} then null
+          else jsonb_build_object('cap', ${params.cap}::int, 'plan', ${params.plan}::text, 'count', ${owned}) end`,
+      )} returning 1)`
+    : sql``;
   // Workshop, owner and ten steps in one statement; the rows become visible to the next statement.
-  const insertAll = db.execute<{ owned: number }>(sql`
-    with new_workshop as (
+  const insertAll = db.execute<{ owned: number; remembered: boolean }>(sql`
+    with owned as (select ${ownedWorkshopCount(userId)} as count), new_workshop as (
       insert into workshops (id, title, original_idea, clerk_user_id, template_id, org_id)
       select ${workshopId}, ${params.title}, ${params.originalIdea}, ${userId}, ${params.templateId}, ${params.orgId}
-      where ${owned} < ${params.cap} and ${idempotency.isFirst}
+      where ${owned} < ${params.cap} and ${idempotency.accepts}
       returning id
     ), owner as (
       insert into workshop_members (id, workshop_id, clerk_user_id, role)
@@ -123,39 +136,33 @@ export async function createWorkshop(db: Database, params: CreateParams): Promis
     ), steps as (
       insert into workshop_steps (id, workshop_id, step_id)
       select v.id, w.id, v.step_id from new_workshop w, (values ${stepRows}) as v(id, step_id)
-    )
-    select ${owned} as owned`);
+    )${remembered}
+    select ${owned} as owned, ${params.idempotency ? sql.raw('exists (select 1 from remembered)') : sql.raw('false')} as remembered`);
   const detail = db.execute<WorkshopDetailRow>(detailQuery(userId, workshopId));
+  const capLock = db.execute(ownershipLock(userId));
 
   if (!params.idempotency) {
-    const [, inserted, created] = await db.batch([capLock, insertAll, detail]);
-    const workshop = created.rows[0];
+    const [, inserted, createdRow] = await db.batch([capLock, insertAll, detail]);
+    const workshop = createdRow.rows[0];
     return workshop
       ? { outcome: 'created', workshop }
       : { outcome: 'cap_reached', owned: inserted.rows[0]?.owned ?? 0 };
   }
 
-  const exists = sql`exists (select 1 from workshops where id = ${workshopId})`;
-  const [, , inserted, created, remembered, recalled, original] = await db.batch([
-    db.execute(idempotency.lock),
+  const [budget, , inserted, createdRow, recalled, original] = await db.batch([
+    db.execute<IdempotencyBudget>(idempotency.lock),
     capLock,
     insertAll,
     detail,
-    db.execute<{ resource_id: string | null }>(
-      sql`${idempotency.remember(
-        sql`case when ${exists} then 201 else 403 end`,
-        sql`case when ${exists} then ${workshopId} end`,
-        sql`case when ${exists} then null
-          else jsonb_build_object('cap', ${params.cap}::int, 'plan', ${params.plan}::text, 'count', ${owned}) end`,
-      )} returning resource_id`,
-    ),
     db.execute<IdempotencyRecord>(idempotency.recall),
     db.execute<WorkshopDetailRow>(detailQuery(userId, sql`(${idempotency.recallResourceId})`)),
   ]);
-  const workshop = created.rows[0];
+  const workshop = createdRow.rows[0];
   if (workshop) return { outcome: 'created', workshop };
   const record = recalled.rows[0];
-  if (record && remembered.rows.length === 0)
+  const refusal = keyLimitRefusal(params.idempotency, budget.rows[0], record);
+  if (refusal) return { outcome: 'key_limit_reached', retryAt: refusal.retryAt };
+  if (record && !inserted.rows[0]?.remembered)
     return { outcome: 'replayed', record, workshop: original.rows[0] };
   return { outcome: 'cap_reached', owned: inserted.rows[0]?.owned ?? 0 };
 }

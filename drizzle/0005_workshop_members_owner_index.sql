@@ -1,0 +1,1 @@
+CREATE INDEX "workshop_members_owner_idx" ON "workshop_members" USING btree ("clerk_user_id") WHERE role = 'owner';
