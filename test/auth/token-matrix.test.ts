@@ -1,5 +1,5 @@
 /**
- * Who is the caller? (architecture.md, Auth.) Every token that is not a valid Clerk session token for this
+ * Who is the caller? (docs/api.md, Callers and roles) Every token that is not a valid Clerk session token for this
  * instance is a 401 problem — never a 500, never a redirect, and without a single network call: the key
  * is local, so verification must be too.
  */

@@ -1,5 +1,5 @@
 /**
- * The build-pack routes end to end (api.md, "Build packs"): create, list, get, delete, and the content
+ * The build-pack routes end to end (docs/api.md, "Build packs"): create, list, get, delete, and the content
  * rendered now from the current outputs, with its headers (Content-Type, Content-Disposition, ETag),
  * Idempotency-Key on create, the cascade of a workshop's hard delete and one round trip per request.
  */

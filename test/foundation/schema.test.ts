@@ -38,7 +38,7 @@ const TABLE_COLUMNS: Record<string, string[]> = {
   build_packs: ['id', 'workshop_id', 'title', 'format_type', 'created_at', 'updated_at'],
 };
 
-/** Columns that api.md says may be null (or that are null until something happens). */
+/** Columns that docs/data-model.md says may be null (or that are null until something happens). */
 const NULLABLE = new Set([
   'workshops.org_id',
   'workshops.team_id',
@@ -52,7 +52,7 @@ const NULLABLE = new Set([
   'sessions.ended_at',
 ]);
 
-/** Not part of the data model of api.md: they remember Idempotency-Key requests for 24 hours. */
+/** Not part of the data model (docs/data-model.md): they remember Idempotency-Key requests for 24 hours. */
 const INFRASTRUCTURE_TABLES: readonly string[] = ['idempotency_keys'];
 const CHILD_TABLES = ['workshop_members', 'workshop_steps', 'sessions', 'build_packs'] as const;
 const TABLES_WITH_UPDATED_AT = ['workshops', 'step_definitions', 'workshop_steps', 'build_packs'] as const;
@@ -131,7 +131,7 @@ async function childCounts(workshopId: string): Promise<Record<string, number>> 
 }
 
 describe('the tables', () => {
-  it('are exactly the six of api.md, plus the idempotency keys of creates, in schema public', async () => {
+  it('are exactly the six of the data model, plus the idempotency keys of creates, in schema public', async () => {
     const result = await database.sql.query<{ table_name: string }>(
       `SELECT table_name FROM information_schema.tables
         WHERE table_schema = 'public' AND table_type = 'BASE TABLE' ORDER BY table_name`,
@@ -141,7 +141,7 @@ describe('the tables', () => {
     );
   });
 
-  it('have the columns of api.md, nullable only where api.md allows a null', async () => {
+  it('have the columns of the data model, nullable only where it allows a null', async () => {
     const result = await database.sql.query<{ table_name: string; column_name: string; is_nullable: string }>(
       `SELECT table_name, column_name, is_nullable FROM information_schema.columns WHERE table_schema = 'public'`,
     );
@@ -217,7 +217,7 @@ describe('the CHECK constraints', () => {
     expect({ code: error.code, constraint: error.constraint }).toEqual({ code: '23514', constraint });
   });
 
-  it('accept every status and visibility api.md lists', async () => {
+  it('accept every status and visibility the data model lists', async () => {
     for (const status of ['draft', 'active', 'paused', 'completed']) {
       await expect(insertWorkshop({ status })).resolves.toMatch(/^ws_/);
     }
@@ -595,7 +595,7 @@ describe('updated_at', () => {
 });
 
 describe('the step definitions', () => {
-  it('are the ten of api.md, in position order, each with a one-line description', async () => {
+  it('are the ten of the data model, in position order, each with a one-line description', async () => {
     const result = await database.sql.query<{
       id: string;
       position: number;

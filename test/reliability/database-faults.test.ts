@@ -1,5 +1,5 @@
 /**
- * The database refusing, stalling, waking up slowly and failing one statement of a batch (quality.md,
+ * The database refusing, stalling, waking up slowly and failing one statement of a batch (docs/quality.md,
  * "database refusing / stalling" and "a failure injected into any statement"). The app talks to the
  * local SQL endpoint through a pass-through proxy (./flaky-proxy.ts) that can drop exactly the next N
  * requests, so "refused once, then fine" — what a retry needs — is deterministic.

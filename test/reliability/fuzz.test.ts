@@ -1,5 +1,5 @@
 /**
- * Fuzzed bodies (quality.md: "0 responses ≥ 500; invalid → 400/413/422"), a few hundred per mutating
+ * Fuzzed bodies (docs/quality.md: "0 responses ≥ 500; invalid → 400/413/422"), a few hundred per mutating
  * route in `npm test`; test/stress/fuzz-10k.test.ts runs 10,000 per route with the same code.
  * Bodies are derived from each route's JSON Schema in /api/openapi.json; the oracle is the route's zod
  * schema. Reproduce a failure with FUZZ_SEED=<seed printed in the failure>.

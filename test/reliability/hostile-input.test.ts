@@ -1,5 +1,5 @@
 /**
- * Hostile input (api.md "Bad input", quality.md reliability rows): bodies over the limit however they
+ * Hostile input (docs/api.md "Bad input", docs/quality.md reliability rows): bodies over the limit however they
  * arrive, malformed JSON, wrong content types, odd ids in every path parameter of every route, NUL in
  * every string field, absurd nesting and key counts, Unicode that must round-trip byte for byte, and
  * numbers JSON can write but not every reader can hold. Never a 500; nothing written when refused.

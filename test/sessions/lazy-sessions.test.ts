@@ -38,7 +38,7 @@ const announced = (response: Response) => response.headers.get('x-session-id');
 
 type Activity = (workshop: Workshop, headers: Headers) => Promise<Response>;
 
-/** The four meaningful activities of architecture.md, each on the first (available) step. */
+/** The four meaningful activities of the contract (docs/api.md, Headers), each on the first (available) step. */
 const ACTIVITIES: [string, Activity][] = [
   ['GET step (a visit)', (workshop, extra) => getStep(t, workshop, 'challenge', { extra })],
   ['PUT output', (workshop, extra) => putOutput(t, workshop, 'challenge', { note: 'work' }, { extra })],

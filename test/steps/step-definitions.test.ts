@@ -66,7 +66,7 @@ async function allDefinitionRecords(): Promise<DefinitionRecord[]> {
 }
 
 describe('GET /api/step-definitions (public)', () => {
-  it('lists the ten definitions in order, with the slugs and names of api.md, without a token', async () => {
+  it('lists the ten definitions in order, with the slugs and names of the data model, without a token', async () => {
     const response = await list({}, reader);
     const body = await readJson<{ items: DefinitionBody[] }>(response, 200);
 

@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import type { ProblemBody } from '../foundation/helpers';
 import { jsonBody, type TestApp } from '../support/test-app';
 
-/** The ten steps of api.md, in order: slug and name. */
+/** The ten steps of docs/data-model.md, in order: slug and name. */
 export const STEPS = [
   { id: 'challenge', name: 'Challenge' },
   { id: 'stakeholder-mapping', name: 'Stakeholder Mapping' },

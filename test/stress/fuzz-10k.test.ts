@@ -1,5 +1,5 @@
 /**
- * quality.md: "fuzzed bodies (fast-check), 10,000 per mutating route → 0 responses ≥ 500; invalid →
+ * docs/quality.md: "fuzzed bodies (fast-check), 10,000 per mutating route → 0 responses ≥ 500; invalid →
  * 400/413/422". The same generator and oracle as test/reliability/fuzz.test.ts (test/support/fuzz-*.ts),
  * at full size. FUZZ_RUNS overrides the count, FUZZ_SEED reproduces a run.
  */

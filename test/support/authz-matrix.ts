@@ -1,5 +1,5 @@
 /**
- * The machinery behind the authorization matrix (quality.md): the app's own route list, the callers,
+ * The machinery behind the authorization matrix (docs/quality.md): the app's own route list, the callers,
  * per-route fixtures, and the assertions every cell makes. The expectations table itself lives in
  * test/workshops/authorization-matrix.test.ts, where it reads as the specification.
  */
@@ -53,7 +53,7 @@ export const USERS = {
   admin: 'user_admin',
 } as const satisfies Record<Exclude<CallerName, 'anonymous' | 'badToken'>, string>;
 
-/** One status, or the statuses api.md leaves open (e.g. 200 or 204 for an idempotent end). */
+/** One status, or the statuses docs/api.md leaves open (e.g. 200 or 204 for an idempotent end). */
 export type Expected = number | readonly number[];
 export type Expectations = Readonly<Record<CallerName, Expected>>;
 
@@ -189,7 +189,7 @@ export async function expectStatus(response: Response, status: number): Promise<
 }
 
 /**
- * The fixture of quality.md: a workshop owned by user_owner, with user_editor (editor) and user_viewer
+ * The fixture: a workshop owned by user_owner, with user_editor (editor) and user_viewer
  * (viewer) added through the API.
  */
 export async function createMatrixWorkshop(app: TestApp, owner: Record<string, string>): Promise<string> {

@@ -1,6 +1,6 @@
 /**
- * The authorization matrix (quality.md): every route the app answers × every kind of caller → the status
- * api.md promises. The route list is read from the app itself, so a route added without a row here fails
+ * The authorization matrix (docs/quality.md): every route the app answers × every kind of caller → the status
+ * docs/api.md promises. The route list is read from the app itself, so a route added without a row here fails
  * the first test below. Rows for routes still being built are kept and skipped until the route lands.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -65,7 +65,7 @@ const withShareLink: MatrixCase['prepare'] = async ({ asOwner, workshopId }) => 
 };
 
 /**
- * What each caller gets, per route (api.md, Routes). Every key is `METHOD /api/path` exactly as the app's
+ * What each caller gets, per route (docs/api.md, Routes). Every key is `METHOD /api/path` exactly as the app's
  * OpenAPI document names it.
  */
 const MATRIX: MatrixTable = {

@@ -1,5 +1,5 @@
 /**
- * Reliability targets of quality.md for workshops, members and sharing: the plan cap under a race, atomic
+ * Reliability targets of docs/quality.md for workshops, members and sharing: the plan cap under a race, atomic
  * creation under injected failures, one database round trip per request, and hostile input that is refused
  * (or kept byte for byte) without ever reaching a 500.
  */

@@ -1,5 +1,5 @@
 /**
- * Workshops, sharing and members (api.md, Routes): what each call answers, and what it leaves in the database.
+ * Workshops, sharing and members (docs/api.md, Routes): what each call answers, and what it leaves in the database.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STEP_DEFINITIONS } from '../../src/db/step-definitions';
