@@ -390,28 +390,38 @@ describe('faults', () => {
     expect(await sqlA.query('SELECT 42 AS answer')).toEqual([{ answer: 42 }]);
   });
 
-  it('holds the body back by slowBodyMs after sending the headers: an abort mid-body escapes the driver as the bare abort reason, not a NeonDbError', async () => {
+  it('holds the body back by slowBodyMs after sending the headers: an abort mid-body escapes the driver as a bare DOMException, not a NeonDbError', async () => {
     endpoint.setFaults({ slowBodyMs: 60_000 });
     const controller = new AbortController();
     const reason = new DOMException('deadline', 'TimeoutError');
+    // The driver's own fetch tells us when its headers arrived, so the abort lands mid-body for certain.
+    let headersArrived: () => void = () => {};
+    const headers = new Promise<void>((resolve) => {
+      headersArrived = resolve;
+    });
     const sqlWithSignal = neon(postgres.url(DATABASE_A), { fetchOptions: { signal: controller.signal } });
-    const headersArrived = tracked(
-      fetch(endpoint.url, {
-        method: 'POST',
-        body: JSON.stringify({ query: 'SELECT 1', params: [] }),
-        headers: { 'Neon-Connection-String': postgres.url(DATABASE_A) },
-        signal: controller.signal,
-      }),
-    );
-    const query = tracked(sqlWithSignal`SELECT 'held' AS state`);
-    await untilReceived(2);
-    const response = await headersArrived.promise;
-    expect(response.status).toBe(200);
-    expect(query.settled).toBe(false);
-    controller.abort(reason);
-    // The driver reads the body outside the try/catch that makes NeonDbErrors (1.2.0): callers must
-    // not rely on the error's class to tell a deadline from a bug.
-    await expect(query.promise).rejects.toBe(reason);
+    const previousFetch = neonConfig.fetchFunction;
+    neonConfig.fetchFunction = async (input: RequestInfo | URL, init?: RequestInit) => {
+      const response = await fetch(input, init);
+      headersArrived();
+      return response;
+    };
+    try {
+      const query = tracked(sqlWithSignal`SELECT 'held' AS state`);
+      await headers;
+      expect(query.settled).toBe(false);
+      controller.abort(reason);
+      // The driver reads the body outside the try/catch that makes NeonDbErrors (1.2.0): callers must
+      // not rely on the error's class to tell a deadline from a bug.
+      const error = await query.promise.then(
+        () => undefined,
+        (thrown: unknown) => thrown,
+      );
+      expect(error).toBeInstanceOf(DOMException);
+      expect(error).not.toBeInstanceOf(NeonDbError);
+    } finally {
+      neonConfig.fetchFunction = previousFetch;
+    }
   });
 
   it('cuts the answer after its first bytes with cutBody: the reset escapes the driver unwrapped', async () => {
