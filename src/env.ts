@@ -43,6 +43,18 @@ const pemPublicKey = z
     message: 'expected a PEM public key (-----BEGIN PUBLIC KEY----- …)',
   });
 
+/**
+ * Clerk's webhook signing secret as its dashboard shows it: `whsec_` and a base64 key. Optional: without it
+ * the webhook route refuses every request rather than accepting unsigned events.
+ */
+const webhookSigningSecret = z
+  .string()
+  .refine((value) => /^whsec_[A-Za-z0-9+/]{22,}={0,2}$/.test(value) && value.length % 4 === 2, {
+    message:
+      'expected whsec_ followed by a base64 key (Clerk dashboard → Webhooks → endpoint → Signing Secret)',
+  })
+  .optional();
+
 export const configSchema = z.object({
   DATABASE_URL: z
     .string({ error: 'is required' })
@@ -61,6 +73,7 @@ export const configSchema = z.object({
   HEALTH_TIMEOUT_MS: milliseconds(2_000),
   DB_TIMEOUT_MS: milliseconds(5_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  CLERK_WEBHOOK_SIGNING_SECRET: webhookSigningSecret,
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { EmbeddedPostgres } from './embedded-postgres';
 import pg from 'pg';
+import { EmbeddedPostgres } from './embedded-postgres';
 import { findFreePort } from './free-port';
 
 /** Neon gives new projects Postgres 17; the embedded binaries are pinned to the same major in package.json. */
