@@ -29,9 +29,12 @@ export interface SignedDelivery {
   headers: Record<string, string>;
 }
 
-/** The request Clerk's webhook delivery (Svix) would make: the body and the three svix-* headers. */
+/**
+ * The request Clerk's webhook delivery (Svix) would make: the body (an event, or text as it is) and the
+ * three svix-* headers.
+ */
 export function signClerkDelivery(secret: string, event: unknown, options: SignOptions = {}): SignedDelivery {
-  const body = JSON.stringify(event);
+  const body = typeof event === 'string' ? event : JSON.stringify(event);
   const messageId = options.messageId ?? `msg_${crypto.randomUUID().replaceAll('-', '')}`;
   const timestamp = options.timestamp ?? new Date();
   return {
