@@ -249,6 +249,7 @@ describe('user.deleted, signed by Clerk', () => {
 
   it('answers 200 with what went, in one database round trip', async () => {
     const { result: response, roundTrips } = await app.countRoundTrips(() => deliver(delivery));
+    after = await snapshot();
     expect(response.status, await response.clone().text()).toBe(200);
     expect(await response.json()).toEqual({
       received: true,
@@ -256,7 +257,6 @@ describe('user.deleted, signed by Clerk', () => {
       deleted: { workshops: 2, memberships: 3, reassignedWorkshops: 1, idempotencyKeys: 1 },
     });
     expect(roundTrips).toBe(1);
-    after = await snapshot();
   });
 
   it('deletes exactly the workshops Alice owned alone, with everything in them', () => {
