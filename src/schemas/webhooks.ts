@@ -1,13 +1,13 @@
 import { z } from '@hono/zod-openapi';
-import { ClerkUserId } from './common';
+import { ClerkUserId, userText } from './common';
 
 export const USER_DELETED = 'user.deleted' as const;
 
 /** What Clerk sends for every event; only `type` and `data` are read, the rest is allowed and ignored. */
 export const ClerkWebhookEventSchema = z
   .looseObject({
-    type: z.string().min(1).max(128).openapi({ example: USER_DELETED }),
-    object: z.string().max(32).optional().openapi({ example: 'event' }),
+    type: userText(128).openapi({ example: USER_DELETED }),
+    object: userText(32).optional().openapi({ example: 'event' }),
     data: z.looseObject({}).openapi({ example: { id: 'user_2NNEqL2nrIRdJ194ndJqAHwEfxC', deleted: true } }),
   })
   .openapi('ClerkWebhookEvent', {

@@ -227,6 +227,19 @@ describe('signed events', () => {
     expect(await snapshot()).toEqual(before);
   });
 
+  it('is verified over the exact bytes sent: a body starting with a byte order mark still matches', async () => {
+    const event = { type: 'user.updated', object: 'event', data: { id: ALICE } };
+    const response = await deliver(signClerkDelivery(secret, `\uFEFF${JSON.stringify(event)}`));
+    expect(response.status, await response.clone().text()).toBe(200);
+    expect(await response.json()).toMatchObject({ ignored: true });
+  });
+
+  it('signed but not JSON → 400 malformed_json, nothing changes', async () => {
+    const before = await snapshot();
+    await expectProblem(await deliver(signClerkDelivery(secret, '{"type":')), 400, 'malformed_json');
+    expect(await snapshot()).toEqual(before);
+  });
+
   it('user.deleted without a usable data.id → 400 validation_failed naming data.id, nothing changes', async () => {
     const before = await snapshot();
     const event = { type: 'user.deleted', object: 'event', data: { id: "'; drop table workshops; --" } };
