@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import { DEV_DATA_DIR } from './dev-paths';
-import { loadOrCreateKeyPair } from './local-auth/keys';
+import { loadOrCreateKeyPair, loadOrCreateWebhookSecret } from './local-auth/keys';
 import { localClerkEnv } from './local-auth/local-clerk';
 import { mintSessionToken } from './local-auth/mint-token';
 import { startLocalStack } from './local-stack';
@@ -136,6 +136,8 @@ try {
   const bindings: Record<string, string> = {
     ...database.bindings,
     ...clerk.bindings,
+    CLERK_WEBHOOK_SIGNING_SECRET:
+      process.env.CLERK_WEBHOOK_SIGNING_SECRET || loadOrCreateWebhookSecret(DEV_DATA_DIR.keys),
     CORS_ORIGINS: process.env.CORS_ORIGINS ?? 'http://localhost:5173,http://localhost:3000',
   };
   for (const key of ['LOG_LEVEL', 'WORKSHOP_CAPS', 'HEALTH_TIMEOUT_MS', 'DB_TIMEOUT_MS'] as const) {

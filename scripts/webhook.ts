@@ -21,7 +21,7 @@ function parseArguments() {
       options: { user: { type: 'string' }, help: { type: 'boolean', default: false } },
     });
   } catch (error) {
-    return fail(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`, 2);
+    return fail(`${error instanceof Error ? error.message : String(error)} (see --help)`, 2);
   }
 }
 
@@ -35,10 +35,10 @@ if (values.help) {
   process.exit(0);
 }
 const [eventType, ...extra] = positionals;
-if (!eventType || extra.length > 0) fail(`expected exactly one event type\n${USAGE}`, 2);
+if (!eventType || extra.length > 0) fail('expected exactly one event type, user.deleted (see --help)', 2);
 if (!EVENT_TYPES.includes(eventType))
   fail(`unsupported event type "${eventType}" (supported: ${EVENT_TYPES.join(', ')})`, 2);
-if (!values.user) fail(`--user is required\n${USAGE}`, 2);
+if (!values.user) fail('--user <clerk user id> is required (see --help)', 2);
 if (!ClerkUserId.safeParse(values.user).success)
   fail(`--user "${values.user}" is not a Clerk user id such as user_2abc…`, 2);
 
