@@ -2,7 +2,7 @@
  * POST /api/webhooks/clerk: a user deleted in Clerk takes their data with them, and nothing but a delivery
  * signed with the endpoint's secret can make that happen.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   generateWebhookSigningSecret,
   type SignOptions,
@@ -381,6 +381,41 @@ describe('user.deleted, signed by Clerk', () => {
       expect(await response.json()).toMatchObject({ deleted: { workshops: 0, memberships: 0 } });
     }
     expect(await snapshot()).toEqual(after);
+  });
+});
+
+describe('logs', () => {
+  async function logLinesOf(delivery: { body: string; headers: Record<string, string> }): Promise<string[]> {
+    const lines: string[] = [];
+    const spy = vi.spyOn(console, 'log').mockImplementation((line: unknown) => void lines.push(String(line)));
+    try {
+      const response = await app.app.request(
+        '/api/webhooks/clerk',
+        { method: 'POST', body: delivery.body, headers: delivery.headers },
+        { ...app.env, LOG_LEVEL: 'debug' },
+      );
+      expect(response.status).toBe(200);
+    } finally {
+      spy.mockRestore();
+    }
+    return lines;
+  }
+
+  it('an ignored event type is logged at debug, with its type', async () => {
+    const event = { type: 'session.created', object: 'event', data: { id: 'sess_1' } };
+    const lines = await logLinesOf(signClerkDelivery(secret, event));
+    expect(lines.map((line) => JSON.parse(line))).toContainEqual(
+      expect.objectContaining({ level: 'debug', event: 'webhook_ignored', type: 'session.created' }),
+    );
+  });
+
+  it('an erasure is logged with its counts and never with the erased user id', async () => {
+    const erased = 'user_logged_nowhere';
+    const lines = await logLinesOf(signedUserDeleted(erased));
+    expect(lines.map((line) => JSON.parse(line))).toContainEqual(
+      expect.objectContaining({ level: 'info', event: 'account_erased', deleted: expect.any(Object) }),
+    );
+    expect(lines.join('\n')).not.toContain(erased);
   });
 });
 
