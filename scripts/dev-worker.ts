@@ -14,7 +14,7 @@ import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join, relative, resolve } from 'node:path';
 import { DEV_DATA_DIR } from './dev-paths';
-import { loadOrCreateKeyPair } from './local-auth/keys';
+import { loadOrCreateKeyPair, loadOrCreateWebhookSecret } from './local-auth/keys';
 import { localClerkEnv } from './local-auth/local-clerk';
 import { mintSessionToken } from './local-auth/mint-token';
 import { startLocalStack } from './local-stack';
@@ -137,6 +137,8 @@ try {
   const bindings: Record<string, string> = {
     ...database.bindings,
     ...clerk.bindings,
+    CLERK_WEBHOOK_SIGNING_SECRET:
+      process.env.CLERK_WEBHOOK_SIGNING_SECRET || loadOrCreateWebhookSecret(DEV_DATA_DIR.keys),
     CORS_ORIGINS: process.env.CORS_ORIGINS ?? 'http://localhost:5173,http://localhost:3000',
     PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? `http://${HOST}:${port}`,
   };

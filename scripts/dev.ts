@@ -4,7 +4,7 @@ import { Hono } from 'hono';
 import { createApp } from '../src/app';
 import { ConfigError, loadConfig } from '../src/env';
 import { DEV_DATA_DIR } from './dev-paths';
-import { loadOrCreateKeyPair } from './local-auth/keys';
+import { loadOrCreateKeyPair, loadOrCreateWebhookSecret } from './local-auth/keys';
 import { localClerkEnv } from './local-auth/local-clerk';
 import { mintSessionToken } from './local-auth/mint-token';
 import { startLocalStack } from './local-stack';
@@ -42,8 +42,14 @@ function configureLocalAuth(): string | undefined {
   return keys.privateKeyPem;
 }
 
+/** Clerk's webhooks, signed locally by `npm run webhook` with the secret kept under .data/. */
+function configureLocalWebhooks(): void {
+  process.env.CLERK_WEBHOOK_SIGNING_SECRET ||= loadOrCreateWebhookSecret(DEV_DATA_DIR.keys);
+}
+
 const database = await startDatabase();
 const localPrivateKey = configureLocalAuth();
+configureLocalWebhooks();
 process.env.CORS_ORIGINS ??= 'http://localhost:5173,http://localhost:3000';
 process.env.PUBLIC_BASE_URL ??= `http://${HOST}:${port}`;
 await refuseInvalidConfig();
@@ -80,6 +86,7 @@ async function announce() {
     console.log(`  me:      curl -H "Authorization: Bearer ${token}" ${base}/api/me`);
     console.log('  another: npm run -s token -- --user user_other --plan pro');
   }
+  console.log('  webhook: npm run -s webhook -- user.deleted --user user_dev');
 }
 
 let stopping = false;

@@ -18,6 +18,7 @@ import { sessionRoutes } from './routes/sessions';
 import { shareRoutes } from './routes/shares';
 import { stepDefinitionRoutes } from './routes/step-definitions';
 import { stepRoutes } from './routes/steps';
+import { webhookRoutes } from './routes/webhooks';
 import { workshopRoutes } from './routes/workshops';
 
 export function createApp() {
@@ -49,6 +50,7 @@ export function createApp() {
     .route('/api', stepRoutes)
     .route('/api', sessionRoutes)
     .route('/api', buildPackRoutes)
+    .route('/api', webhookRoutes)
     .route('/api', docsRoutes)
     .route('/api', openApiRoutes(app));
 

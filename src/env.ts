@@ -73,6 +73,18 @@ const clerkIssuer = z
   .string({ error: "is required: the Frontend API URL of the Clerk instance (a token's iss)" })
   .regex(/^https:\/\/[a-z0-9.-]+(:\d+)?$/i, "expected https://<Frontend API host>, as in a token's iss");
 
+/**
+ * Clerk's webhook signing secret as its dashboard shows it: `whsec_` and a base64 key. Optional: without it
+ * the webhook route refuses every request rather than accepting unsigned events.
+ */
+const webhookSigningSecret = z
+  .string()
+  .refine((value) => /^whsec_[A-Za-z0-9+/]{22,}={0,2}$/.test(value) && value.length % 4 === 2, {
+    message:
+      'expected whsec_ followed by a base64 key (Clerk dashboard → Webhooks → endpoint → Signing Secret)',
+  })
+  .optional();
+
 export const configSchema = z.object({
   DATABASE_URL: z
     .string({ error: 'is required' })
@@ -93,6 +105,7 @@ export const configSchema = z.object({
   DB_TIMEOUT_MS: milliseconds(5_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
   PUBLIC_BASE_URL: publicBaseUrl,
+  CLERK_WEBHOOK_SIGNING_SECRET: webhookSigningSecret,
 });
 
 export type Config = z.infer<typeof configSchema>;

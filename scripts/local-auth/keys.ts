@@ -1,6 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { generateWebhookSigningSecret } from './clerk-webhook';
 
 export interface SigningKeyPair {
   privateKeyPem: string;
@@ -31,4 +32,14 @@ export function loadOrCreateKeyPair(dir: string): SigningKeyPair {
   writeFileSync(privatePath, pair.privateKeyPem, { mode: 0o600 });
   writeFileSync(publicPath, pair.publicKeyPem);
   return pair;
+}
+
+/** The dev server's webhook signing secret, beside its key pair, so `npm run webhook` signs what it accepts. */
+export function loadOrCreateWebhookSecret(dir: string): string {
+  const path = join(dir, 'clerk-webhook-signing-secret');
+  if (existsSync(path)) return readFileSync(path, 'utf8').trim();
+  const secret = generateWebhookSigningSecret();
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(path, `${secret}\n`, { mode: 0o600 });
+  return secret;
 }

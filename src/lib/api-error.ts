@@ -6,6 +6,7 @@ export const ERROR_CODES = {
   malformed_json: 400,
   bad_request: 400,
   unauthorized: 401,
+  webhook_signature_invalid: 400,
   forbidden: 403,
   workshop_cap_reached: 403,
   organization_not_allowed: 403,
@@ -26,6 +27,7 @@ export const ERROR_CODES = {
   internal_error: 500,
   database_unavailable: 503,
   misconfigured: 500,
+  webhooks_not_configured: 503,
 } as const satisfies Record<string, ContentfulStatusCode>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -19,6 +19,7 @@ const TITLES: Record<ErrorCode, string> = {
   malformed_json: 'Malformed JSON',
   bad_request: 'Bad request',
   unauthorized: 'Unauthorized',
+  webhook_signature_invalid: 'Webhook signature invalid',
   forbidden: 'Forbidden',
   workshop_cap_reached: 'Workshop cap reached',
   organization_not_allowed: 'Organization not allowed',
@@ -39,6 +40,7 @@ const TITLES: Record<ErrorCode, string> = {
   internal_error: 'Internal server error',
   database_unavailable: 'Database unavailable',
   misconfigured: 'Server misconfigured',
+  webhooks_not_configured: 'Webhooks not configured',
 };
 
 export function problemDocument(input: {

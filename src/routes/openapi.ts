@@ -29,6 +29,15 @@ export function openApiRoutes(root: AppRouter) {
     bearerFormat: 'JWT',
     description: 'A Clerk session token (locally: `npm run -s token -- --user <id>`)',
   });
+  root.openAPIRegistry.registerComponent('securitySchemes', 'clerkWebhookSignature', {
+    type: 'apiKey',
+    in: 'header',
+    name: 'svix-signature',
+    description:
+      "Clerk's webhook signature, made by Svix with the endpoint's signing secret over `svix-id`, " +
+      '`svix-timestamp` (within five minutes) and the body; all three headers are required ' +
+      '(locally: `npm run -s webhook -- user.deleted --user <id>`)',
+  });
   let document: OpenApiDocument | undefined;
   return createRouter().openapi(documentRoute, (c) => {
     document ??= root.getOpenAPI31Document({

@@ -99,3 +99,6 @@ export const jsonRequestBody = <T extends z.ZodType>(schema: T) => ({
 });
 
 export const AUTHENTICATED = [{ bearerAuth: [] }];
+
+/** Webhooks from Clerk carry Svix's signature headers instead of a session token. */
+export const CLERK_SIGNED = [{ clerkWebhookSignature: [] }];

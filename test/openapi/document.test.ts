@@ -24,6 +24,9 @@ const PUBLIC = new Set([
   'GET /api/shared/{shareToken}',
 ]);
 
+/** Called by Clerk's servers, which carry its webhook signature instead of a session token. */
+const SIGNED_BY_CLERK = new Set(['POST /api/webhooks/clerk']);
+
 let app: TestApp;
 let document: OpenApiDocument;
 
@@ -76,12 +79,19 @@ describe('GET /api/openapi.json', () => {
     expect(generate).toHaveBeenCalledTimes(1);
   });
 
-  it('declares the bearer scheme and requires it on every route but the public ones', () => {
+  it('declares the bearer scheme and requires it on every route but the public ones and Clerk’s webhook', () => {
     expect(document.components.securitySchemes?.bearerAuth).toMatchObject({ type: 'http', scheme: 'bearer' });
+    expect(document.components.securitySchemes?.clerkWebhookSignature).toMatchObject({
+      type: 'apiKey',
+      in: 'header',
+      name: 'svix-signature',
+    });
     for (const [path, item] of Object.entries(document.paths)) {
       for (const [method, operation] of Object.entries(item)) {
         const key = `${method.toUpperCase()} ${path}`;
         if (PUBLIC.has(key)) expect(operation.security, key).toBeUndefined();
+        else if (SIGNED_BY_CLERK.has(key))
+          expect(operation.security, key).toEqual([{ clerkWebhookSignature: [] }]);
         else expect(operation.security, key).toEqual([{ bearerAuth: [] }]);
       }
     }

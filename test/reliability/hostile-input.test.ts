@@ -21,6 +21,7 @@ import {
   createRouteFixture,
   DEFAULT_BODY_LIMIT_BYTES,
   fillPath,
+  headersFor,
   type RouteFixture,
   type RouteKey,
   STEP_OUTPUT_BODY_LIMIT_BYTES,
@@ -289,7 +290,7 @@ describe('malformed JSON and wrong content types', () => {
         const response = await app.request(fillPath(route.path, fixture.params), {
           method: route.method,
           body: text,
-          headers: { ...fixture.headers, 'Content-Type': 'application/json' },
+          headers: { ...headersFor(app, route.key, fixture, text), 'Content-Type': 'application/json' },
         });
         const body = await expectProblem(response, 400, 'malformed_json').catch((error: unknown) => {
           throw new Error(`${route.key} with ${JSON.stringify(text)}: ${String(error)}`);
@@ -309,11 +310,12 @@ describe('malformed JSON and wrong content types', () => {
   ])('a valid JSON body sent as %s → 415 (or 400) on every body route, nothing written', async (_, type) => {
     const before = await fingerprint(app);
     for (const route of routes) {
-      const headers: Headers = { ...fixture.headers };
+      const body = JSON.stringify(VALID_BODIES[route.key]);
+      const headers: Headers = { ...headersFor(app, route.key, fixture, body) };
       if (type) headers['Content-Type'] = type;
       const response = await app.request(fillPath(route.path, fixture.params), {
         method: route.method,
-        body: JSON.stringify(VALID_BODIES[route.key]),
+        body,
         headers,
       });
       const text = await response.text();
@@ -402,9 +404,11 @@ describe('NUL in any string field → 400 naming the field, nothing written [use
       expect(base, `a VALID_BODIES row for ${route.key}`).toBeDefined();
       for (const field of stringFields(route)) {
         for (const value of ['a\u0000b', '\u0000', `${'x'.repeat(50)}\u0000`]) {
+          const body = JSON.stringify({ ...base, [field]: value });
           const response = await app.request(fillPath(route.path, fixture.params), {
             method: route.method,
-            ...jsonBody({ ...base, [field]: value }, fixture.headers),
+            ...jsonBody(undefined, headersFor(app, route.key, fixture, body)),
+            body,
           });
           const problem = await expectProblem(response, 400, 'validation_failed');
           expect(

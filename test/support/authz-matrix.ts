@@ -70,6 +70,12 @@ export const publicAccess = (ok: Expected): Expectations => ({
   badToken: ok,
 });
 
+/**
+ * Clerk's webhook: only a delivery signed with the endpoint's secret gets through, so every caller, signed in
+ * or not, is refused alike: a session token is no signature.
+ */
+export const clerkSignatureOnly = (refused: Expected): Expectations => publicAccess(refused);
+
 /** Any signed-in caller. */
 export const signedIn = (ok: Expected): Expectations => ({
   owner: ok,

@@ -5,6 +5,7 @@
  * A body route added without a row here fails the suites that use it.
  */
 import type { ZodType } from 'zod';
+import { signClerkDelivery } from '../../scripts/local-auth/clerk-webhook';
 import type { createApp } from '../../src/app';
 import { DEFAULT_BODY_LIMIT_BYTES, STEP_OUTPUT_LIMIT_BYTES } from '../../src/middleware/body-limit';
 import { appRouteKeys, fillPath, type RouteKey, splitKey } from './authz-matrix';
@@ -18,6 +19,7 @@ export const STEP_OUTPUT_BODY_LIMIT_BYTES = STEP_OUTPUT_LIMIT_BYTES + 4 * 1024;
 export { DEFAULT_BODY_LIMIT_BYTES, STEP_OUTPUT_LIMIT_BYTES };
 
 export const STEP_OUTPUT_ROUTE: RouteKey = 'PUT /api/workshops/{workshopId}/steps/{stepId}/output';
+export const CLERK_WEBHOOK_ROUTE: RouteKey = 'POST /api/webhooks/clerk';
 
 export interface BodyRoute {
   key: RouteKey;
@@ -95,6 +97,7 @@ export const VALID_BODIES: Readonly<Record<string, Record<string, unknown>>> = {
   [STEP_OUTPUT_ROUTE]: { output: { problem: 'Shift workers eat badly' } },
   'POST /api/workshops/{workshopId}/steps/{stepId}/complete': { by: 'ai' },
   'POST /api/workshops/{workshopId}/build-packs': { format: 'markdown', title: 'Pack' },
+  [CLERK_WEBHOOK_ROUTE]: { type: 'user.updated', object: 'event', data: { id: 'user_fuzz_nobody' } },
 };
 
 /**
@@ -113,7 +116,21 @@ export const VALID_OUTCOMES: Readonly<Record<string, readonly number[]>> = {
   'POST /api/workshops/{workshopId}/steps/{stepId}/complete': [200, 409, 428],
   // 409 once the fixture's workshop holds the most build packs allowed.
   'POST /api/workshops/{workshopId}/build-packs': [201, 409],
+  // A signed event: acknowledged (a user.deleted of a random id erases nobody in the fixture).
+  [CLERK_WEBHOOK_ROUTE]: [200],
 };
+
+/**
+ * The headers a body is sent with: the fixture owner's token, plus, for Clerk's webhook, a signature over
+ * those very bytes (unsigned, that route refuses every body before reading it). No Content-Type: the
+ * caller chooses it.
+ */
+export function headersFor(testApp: TestApp, key: string, fixture: RouteFixture, text: string) {
+  if (key !== CLERK_WEBHOOK_ROUTE) return fixture.headers;
+  const secret = testApp.env.CLERK_WEBHOOK_SIGNING_SECRET ?? '';
+  const { 'Content-Type': _json, ...signature } = signClerkDelivery(secret, text).headers;
+  return { ...fixture.headers, ...signature };
+}
 
 /** Routes whose POST honours Idempotency-Key. */
 export const IDEMPOTENT_CREATES: ReadonlySet<string> = new Set([

@@ -11,6 +11,7 @@ import { type Components, type FuzzBody, fuzzBodies } from './fuzz-arbitraries';
 import {
   type BodyRoute,
   fillPath,
+  headersFor,
   IDEMPOTENT_CREATES,
   type RouteFixture,
   STEP_OUTPUT_ROUTE,
@@ -146,7 +147,10 @@ async function fuzzOne(
   key: KeyKind,
   report: FuzzReport,
 ): Promise<void> {
-  const headers: Record<string, string> = { ...fixture.headers, 'Content-Type': 'application/json' };
+  const headers: Record<string, string> = {
+    ...headersFor(app, route.key, fixture, body.text),
+    'Content-Type': 'application/json',
+  };
   if (key === 'fresh') headers['Idempotency-Key'] = `fuzz-${crypto.randomUUID()}`;
   if (key === 'shared') headers['Idempotency-Key'] = 'fuzz-shared-key';
   if (key === 'invalid')

@@ -1,3 +1,4 @@
+import { generateWebhookSigningSecret } from '../../scripts/local-auth/clerk-webhook';
 import { generateSigningKeyPair } from '../../scripts/local-auth/keys';
 import { localClerkEnv } from '../../scripts/local-auth/local-clerk';
 import { type MintOptions, mintSessionToken } from '../../scripts/local-auth/mint-token';
@@ -29,6 +30,7 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
     DATABASE_URL: database.url,
     NEON_SQL_ENDPOINT: endpoint.url,
     ...localClerkEnv(keys),
+    CLERK_WEBHOOK_SIGNING_SECRET: generateWebhookSigningSecret(),
     CORS_ORIGINS: 'http://localhost:5173',
     LOG_LEVEL: 'silent',
     // The production deadline (5 s) is a reliability feature with tests of its own, which set it low on

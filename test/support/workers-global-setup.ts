@@ -9,6 +9,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestProject } from 'vitest/node';
+import { generateWebhookSigningSecret } from '../../scripts/local-auth/clerk-webhook';
 import { generateSigningKeyPair } from '../../scripts/local-auth/keys';
 import { localClerkEnv } from '../../scripts/local-auth/local-clerk';
 import { mintSessionToken } from '../../scripts/local-auth/mint-token';
@@ -32,12 +33,14 @@ export async function setup(project: TestProject) {
     const tokens: WorkerTokens = {
       owner: await mintSessionToken(keys.privateKeyPem, { userId: WORKER_USERS.owner }),
       stranger: await mintSessionToken(keys.privateKeyPem, { userId: WORKER_USERS.stranger, plan: 'pro' }),
+      leaver: await mintSessionToken(keys.privateKeyPem, { userId: WORKER_USERS.leaver }),
       expired: await mintSessionToken(keys.privateKeyPem, { userId: WORKER_USERS.owner, expiresIn: -60 }),
       wrongKey: await mintSessionToken(otherKeys.privateKeyPem, { userId: WORKER_USERS.owner }),
     };
     project.provide('workerBindings', {
       ...stack.env,
       ...localClerkEnv(keys),
+      CLERK_WEBHOOK_SIGNING_SECRET: generateWebhookSigningSecret(),
       CORS_ORIGINS: 'http://localhost:5173',
       LOG_LEVEL: 'silent',
     });

@@ -15,6 +15,7 @@ import {
   type CallerName,
   callerHeaders,
   casesOf,
+  clerkSignatureOnly,
   comparableProblem,
   createMatrixWorkshop,
   editorAccess,
@@ -76,6 +77,18 @@ const MATRIX: MatrixTable = {
   'GET /api/docs': { expect: publicAccess(200) },
   'GET /api/step-definitions': { expect: publicAccess(200) },
   'GET /api/shared/{shareToken}': { prepare: withShareLink, expect: publicAccess(200) },
+
+  // Clerk's webhooks: signed deliveries only (test/webhooks/clerk-webhook.test.ts sends those)
+  'POST /api/webhooks/clerk': {
+    // Names the non-member so that nobody in the fixture would lose anything, were a call ever let through.
+    body: {
+      type: 'user.deleted',
+      object: 'event',
+      data: { id: USERS.nonMember, object: 'user', deleted: true },
+    },
+    expect: clerkSignatureOnly(400),
+    problemCode: 'webhook_signature_invalid',
+  },
 
   // Admin
   'PATCH /api/step-definitions/{stepId}': {
