@@ -426,6 +426,8 @@ describe('CLERK_WEBHOOK_SIGNING_SECRET', () => {
       CLERK_SECRET_KEY: 'sk_test_x',
       CLERK_PUBLISHABLE_KEY: 'pk_test_x',
       CLERK_JWT_KEY: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----',
+      CLERK_AUTHORIZED_PARTIES: 'https://app.example.com',
+      CLERK_ISSUER: 'https://clerk.example.com',
       CLERK_WEBHOOK_SIGNING_SECRET: value,
     });
 

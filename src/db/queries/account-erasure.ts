@@ -30,14 +30,14 @@ const lockTheirWorkshops = (userId: string) => sql`
  * passes to a remaining owner. Running it again finds nothing and changes nothing.
  */
 const eraseStatement = (userId: string) => sql`
-  with other_owner as (
-    select workshop_id from workshop_members where role = 'owner' and clerk_user_id <> ${userId}
-  ), sole as (
+  with sole as (
     delete from workshops w
     where (w.clerk_user_id = ${userId}
         or exists (select 1 from workshop_members m
                    where m.workshop_id = w.id and m.clerk_user_id = ${userId} and m.role = 'owner'))
-      and w.id not in (select workshop_id from other_owner)
+      -- Per workshop, through the (workshop_id, clerk_user_id) index: never a scan of every owner there is.
+      and not exists (select 1 from workshop_members o
+                      where o.workshop_id = w.id and o.role = 'owner' and o.clerk_user_id <> ${userId})
     returning w.id
   ), memberships as (
     delete from workshop_members
