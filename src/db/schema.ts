@@ -1,4 +1,4 @@
-import { relations, sql } from 'drizzle-orm';
+import { sql } from 'drizzle-orm';
 import {
   check,
   index,
@@ -180,34 +180,6 @@ export const idempotencyKeys = pgTable(
     index('idempotency_keys_expires_idx').on(table.expiresAt),
   ],
 );
-
-export const workshopsRelations = relations(workshops, ({ many }) => ({
-  members: many(workshopMembers),
-  steps: many(workshopSteps),
-  sessions: many(sessions),
-  buildPacks: many(buildPacks),
-}));
-
-export const workshopMembersRelations = relations(workshopMembers, ({ one }) => ({
-  workshop: one(workshops, { fields: [workshopMembers.workshopId], references: [workshops.id] }),
-}));
-
-export const stepDefinitionsRelations = relations(stepDefinitions, ({ many }) => ({
-  workshopSteps: many(workshopSteps),
-}));
-
-export const workshopStepsRelations = relations(workshopSteps, ({ one }) => ({
-  workshop: one(workshops, { fields: [workshopSteps.workshopId], references: [workshops.id] }),
-  definition: one(stepDefinitions, { fields: [workshopSteps.stepId], references: [stepDefinitions.id] }),
-}));
-
-export const sessionsRelations = relations(sessions, ({ one }) => ({
-  workshop: one(workshops, { fields: [sessions.workshopId], references: [workshops.id] }),
-}));
-
-export const buildPacksRelations = relations(buildPacks, ({ one }) => ({
-  workshop: one(workshops, { fields: [buildPacks.workshopId], references: [workshops.id] }),
-}));
 
 export type Workshop = typeof workshops.$inferSelect;
 export type NewWorkshop = typeof workshops.$inferInsert;
