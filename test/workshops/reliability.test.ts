@@ -111,8 +111,13 @@ describe('the workshop cap under a race', () => {
         rows.members !== 3 ||
         rows.steps !== 30
       ) {
+        const others = bodies
+          .map((body, index) => ({ status: statuses[index], code: body.code, count: body.count }))
+          .filter(
+            ({ status, code, count }) => status !== 201 && !(code === 'workshop_cap_reached' && count === 3),
+          );
         violations.push(
-          `round ${round}: ${createdCount} created, ${refused} refused with the cap problem, rows ${JSON.stringify(rows)}`,
+          `round ${round}: ${createdCount} created, ${refused} refused with the cap problem, rows ${JSON.stringify(rows)}; other answers ${JSON.stringify(others.slice(0, 3))}`,
         );
       }
     }
