@@ -24,7 +24,7 @@ export async function renderPdf(source: BuildPackSource): Promise<Uint8Array> {
   setMetadata(document, source, outline);
   const styles = stylesFor(await embedPdfFonts(document));
   const flow = new PdfPageFlow(document, A4);
-  new PackLayout(flow, styles).pack(outline);
+  await new PackLayout(flow, styles).pack(outline);
   flow.numberPages(styles.footer, FOOTER_BASELINE);
   return document.save();
 }
