@@ -23,20 +23,20 @@ export type AdversarialKind = (typeof ADVERSARIAL_KINDS)[number];
 const DEEPEST = 60;
 
 /** As many repetitions of `unit` as fit in one string value of a one-key output. */
-function filledString(unit: string, prefix = ''): Record<string, unknown> {
-  const room = STEP_OUTPUT_LIMIT_BYTES - utf8Length(JSON.stringify({ v: prefix }));
+function filledString(bytes: number, unit: string, prefix = ''): Record<string, unknown> {
+  const room = bytes - utf8Length(JSON.stringify({ v: prefix }));
   const unitBytes = utf8Length(JSON.stringify(unit)) - 2;
   return { v: prefix + unit.repeat(Math.floor(room / unitBytes)) };
 }
 
 /** Adds `make(index)` items to an array until the output would pass the limit. */
-function filledArray(make: (index: number) => unknown): Record<string, unknown> {
+function filledArray(limit: number, make: (index: number) => unknown): Record<string, unknown> {
   const items: unknown[] = [];
   let bytes = utf8Length(JSON.stringify({ v: [] }));
   for (let index = 0; ; index++) {
     const item = make(index);
     const itemBytes = utf8Length(JSON.stringify(item)) + 1;
-    if (bytes + itemBytes > STEP_OUTPUT_LIMIT_BYTES) return { v: items };
+    if (bytes + itemBytes > limit) return { v: items };
     items.push(item);
     bytes += itemBytes;
   }
@@ -48,36 +48,40 @@ function chain(depth: number, leaf: unknown): unknown {
   return value;
 }
 
-function tinyKeys(): Record<string, unknown> {
+function tinyKeys(limit: number): Record<string, unknown> {
   const output: Record<string, unknown> = {};
   let bytes = 2;
   for (let index = 0; ; index++) {
     const key = index.toString(36);
     const entryBytes = key.length + 5;
-    if (bytes + entryBytes > STEP_OUTPUT_LIMIT_BYTES) return output;
+    if (bytes + entryBytes > limit) return output;
     output[key] = 0;
     bytes += entryBytes;
   }
 }
 
-const MAKERS: Record<AdversarialKind, () => Record<string, unknown>> = {
-  'unbroken-token': () => filledString('W'),
-  'cjk-without-spaces': () => filledString('食品ロス減'),
-  'combining-marks': () => filledString('\u0301', 'a'),
-  zalgo: () => filledString(`Z${'\u0351\u0352\u0353\u0354\u0355\u0316'.repeat(5)}`),
-  'rtl-mixed': () => filledString('שלום(١٢)abcمرحبا[12]'),
-  'emoji-zwj': () => filledString('👨‍👩‍👧‍👦🏳️‍🌈👍🏽🇬🇧'),
-  'hangul-jamo': () => filledString('\u1100'),
-  'deep-nesting': () => filledArray((index) => chain(DEEPEST, `leaf ${index}`)),
+const MAKERS: Record<AdversarialKind, (bytes: number) => Record<string, unknown>> = {
+  'unbroken-token': (bytes) => filledString(bytes, 'W'),
+  'cjk-without-spaces': (bytes) => filledString(bytes, '食品ロス減'),
+  'combining-marks': (bytes) => filledString(bytes, '\u0301', 'a'),
+  zalgo: (bytes) => filledString(bytes, `Z${'\u0351\u0352\u0353\u0354\u0355\u0316'.repeat(5)}`),
+  'rtl-mixed': (bytes) => filledString(bytes, 'שלום(١٢)abcمرحبا[12]'),
+  'emoji-zwj': (bytes) => filledString(bytes, '👨‍👩‍👧‍👦🏳️‍🌈👍🏽🇬🇧'),
+  'hangul-jamo': (bytes) => filledString(bytes, '\u1100'),
+  'deep-nesting': (bytes) => filledArray(bytes, (index) => chain(DEEPEST, `leaf ${index}`)),
   'many-tiny-keys': tinyKeys,
-  'many-short-lines': () => filledString('x\n'),
+  'many-short-lines': (bytes) => filledString(bytes, 'x\n'),
 };
 
-export function adversarialOutput(kind: AdversarialKind): Record<string, unknown> {
-  const output = MAKERS[kind]();
-  const bytes = utf8Length(JSON.stringify(output));
+/** The output of `kind` filling `bytes` of JSON: by default all a step output may hold. */
+export function adversarialOutput(
+  kind: AdversarialKind,
+  bytes: number = STEP_OUTPUT_LIMIT_BYTES,
+): Record<string, unknown> {
+  const output = MAKERS[kind](bytes);
+  const size = utf8Length(JSON.stringify(output));
   const problem = findOutputProblem(output);
-  if (bytes > STEP_OUTPUT_LIMIT_BYTES || problem)
-    throw new Error(`${kind}: not storable (${bytes} bytes, ${problem?.message ?? 'no problem'})`);
+  if (size > bytes || size > STEP_OUTPUT_LIMIT_BYTES || problem)
+    throw new Error(`${kind}: not storable (${size} bytes, ${problem?.message ?? 'no problem'})`);
   return output;
 }
