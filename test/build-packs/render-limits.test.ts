@@ -21,8 +21,9 @@ beforeAll(async () => {
   t = await createTestApp();
   const env = t.env;
   baseUrl = await new Promise<string>((ready) => {
-    server = serve({ fetch: (request) => t.app.fetch(request, env), hostname: '127.0.0.1', port: 0 }, (info) =>
-      ready(`http://127.0.0.1:${(info as AddressInfo).port}`),
+    server = serve(
+      { fetch: (request) => t.app.fetch(request, env), hostname: '127.0.0.1', port: 0 },
+      (info) => ready(`http://127.0.0.1:${(info as AddressInfo).port}`),
     );
   });
 });
