@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MAX_PDF_PAGES } from '../../src/lib/build-pack/pdf-page-flow';
+import { MAX_LAYOUT_WORK, MAX_PDF_PAGES } from '../../src/lib/build-pack/pdf-page-flow';
 import { expectProblem } from '../foundation/helpers';
 import { completeStep, createWorkshop, putOutput, STEP_IDS, type Workshop } from '../steps/support';
 import { createTestApp, type TestApp } from '../support/test-app';
@@ -100,5 +100,16 @@ describe('rendering a PDF of hostile size', () => {
     });
     expect(whole.status).toBe(200);
     expect((await whole.text()).match(/^x\\?$/gm)).toHaveLength(60_000);
+  }, 600_000);
+
+  it('refuses text that changes writing direction at every character before it costs more than its limit', async () => {
+    const workshop = await workshopWithOutputs([{ mixed: 'aש'.repeat(60_000) }]);
+    const pack = await createPack(t, workshop, { format: 'pdf' });
+
+    const refused = await fetch(`${baseUrl}${packPath(workshop.id, pack.id, '/content')}`, {
+      headers: workshop.headers,
+    });
+    const problem = await expectProblem(refused, 422, 'pack_too_large_to_render');
+    expect(problem).toMatchObject({ maxPages: MAX_PDF_PAGES, maxLayoutWork: MAX_LAYOUT_WORK });
   }, 600_000);
 });

@@ -23,7 +23,15 @@ export interface PageGeometry {
   marginRight: number;
 }
 
-export const MAX_PDF_PAGES = 500;
+/** A longer PDF is refused as a whole: nobody reads it, and it would take too long to render. */
+export const MAX_PDF_PAGES = 300;
+/**
+ * Layout work a PDF may take, in the units the renderer counts: a code unit of text, and a fixed
+ * amount per line and per run of one direction and style. Ordinary prose reaches the page limit
+ * first; text that changes direction every character or two (each change is a separately shaped
+ * run) reaches this one, so that no document costs more than a few seconds of CPU.
+ */
+export const MAX_LAYOUT_WORK = 2_500_000;
 
 export interface LineOptions {
   /** Distance from the left margin to the text. */
@@ -40,8 +48,9 @@ export interface LineOptions {
 const MIN_COLUMN_WIDTH = 160;
 const BASELINE_RATIO = 0.95;
 const BAR_WIDTH = 2;
-/** Drawing a line costs about as much as shaping this many characters, however short it is. */
+/** Drawing a line, and shaping a run, cost about as much as this many characters, however short. */
 const LINE_WORK = 16;
+const RUN_WORK = 32;
 
 /**
  * Lays text out top to bottom over as many pages as it needs: wraps lines to the column, breaks
@@ -56,7 +65,7 @@ export class PdfPageFlow {
   constructor(
     private readonly document: PDFDocument,
     private readonly geometry: PageGeometry,
-    private readonly maxPages = MAX_PDF_PAGES,
+    private readonly limits = { maxPages: MAX_PDF_PAGES, maxLayoutWork: MAX_LAYOUT_WORK },
   ) {
     this.page = this.addPage();
     this.y = this.top;
@@ -76,7 +85,7 @@ export class PdfPageFlow {
 
   /** A document past the page limit is refused as a whole, never cut short. */
   private newPage(): void {
-    if (this.document.getPageCount() >= this.maxPages) throw tooManyPages(this.maxPages);
+    if (this.document.getPageCount() >= this.limits.maxPages) throw tooLarge(this.limits);
     this.page = this.addPage();
     this.y = this.top;
   }
@@ -124,16 +133,22 @@ export class PdfPageFlow {
     for (const line of lines) {
       this.writeLine(line, direction, indent, width, options);
       written++;
-      await this.pacer.did(LINE_WORK + line.reduce((total, span) => total + span.text.length, 0));
+      await this.pacer.pauseIfDue();
     }
     if (written === 0) this.writeLine([], direction, indent, width, options);
+  }
+
+  /** Counts work towards the next pause and the document's limit. */
+  private record(units: number): void {
+    this.pacer.add(units);
+    if (this.pacer.total > this.limits.maxLayoutWork) throw tooLarge(this.limits);
   }
 
   /** The spans made drawable a slice at a time, as the line wrapper asks for more text. */
   private *drawableSlices(spans: readonly Span[]): Generator<Span> {
     for (const span of spans) {
       for (const slice of textSlices(span.text)) {
-        this.pacer.add(slice.length);
+        this.record(slice.length);
         yield { text: drawableText(slice, span.style.typeface.covers), style: span.style };
       }
     }
@@ -150,6 +165,7 @@ export class PdfPageFlow {
     const tallest = Math.max(0, ...line.map((span) => span.style.size));
     const baseline = this.y - tallest * BASELINE_RATIO;
     const runs = visualOrder(line, direction).map(shapeable);
+    this.record(LINE_WORK + RUN_WORK * runs.length + runs.reduce((total, run) => total + run.text.length, 0));
     const lineWidth = runs.reduce((total, run) => total + measure(run.text, run.style), 0);
     const rightAligned = direction === 'rtl' && options.alignRightToLeft === true;
     let x = this.geometry.marginLeft + indent + (rightAligned ? width - lineWidth : 0);
@@ -191,9 +207,11 @@ export class PdfPageFlow {
   }
 
   /** Draws "Page n of m" centred in every page's footer; call once all content is laid out. */
-  numberPages(style: TextStyle, baseline: number): void {
+  async numberPages(style: TextStyle, baseline: number): Promise<void> {
     const pages = this.document.getPages();
-    pages.forEach((page, index) => {
+    for (const [index, page] of pages.entries()) {
+      this.pacer.add(RUN_WORK);
+      await this.pacer.pauseIfDue();
       const text = `Page ${index + 1} of ${pages.length}`;
       const width = measure(text, style);
       page.drawText(text, {
@@ -203,7 +221,7 @@ export class PdfPageFlow {
         size: style.size,
         color: style.color,
       });
-    });
+    }
   }
 }
 
@@ -216,11 +234,11 @@ function paragraphDirection(spans: readonly Span[]): Direction {
   return 'ltr';
 }
 
-function tooManyPages(maxPages: number): ApiError {
+function tooLarge(limits: { maxPages: number; maxLayoutWork: number }): ApiError {
   return new ApiError(
     'pack_too_large_to_render',
-    `This build pack needs more than ${maxPages} PDF pages. Download it as Markdown or JSON, or shorten its step outputs.`,
-    { extensions: { maxPages } },
+    `This build pack is too long to render as a PDF (at most ${limits.maxPages} pages, or less for text that changes writing direction very often). Download it as Markdown or JSON, or shorten its step outputs.`,
+    { extensions: limits },
   );
 }
 

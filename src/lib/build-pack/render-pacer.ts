@@ -18,17 +18,23 @@ type Immediate = (callback: () => void) => unknown;
  */
 export class RenderPacer {
   #sincePause = 0;
+  #total = 0;
 
   constructor(private readonly workPerPause = WORK_PER_PAUSE) {}
 
-  /** Records `units` of work done where the renderer cannot pause; the next `did` accounts for it. */
-  add(units: number): void {
-    this.#sincePause += units;
+  /** All work recorded so far. */
+  get total(): number {
+    return this.#total;
   }
 
-  /** Records `units` of work done, pausing once enough has built up since the last pause. */
-  async did(units: number): Promise<void> {
-    this.add(units);
+  /** Records `units` of work done where the renderer cannot pause; the next pause accounts for it. */
+  add(units: number): void {
+    this.#sincePause += units;
+    this.#total += units;
+  }
+
+  /** Pauses if enough work has built up since the last pause. */
+  async pauseIfDue(): Promise<void> {
     if (this.#sincePause < this.workPerPause) return;
     this.#sincePause = 0;
     await pause();
