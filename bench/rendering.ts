@@ -8,11 +8,7 @@ import { renderMarkdown } from '../src/lib/build-pack/markdown';
 import { renderPdf } from '../src/lib/build-pack/pdf';
 import type { BuildPackSource } from '../src/lib/build-pack/source';
 import { STEP_OUTPUT_LIMIT_BYTES } from '../src/middleware/body-limit';
-import {
-  ADVERSARIAL_KINDS,
-  type AdversarialKind,
-  adversarialOutput,
-} from '../test/support/adversarial-outputs';
+import { type AdversarialKind, adversarialOutput } from '../test/support/adversarial-outputs';
 import type { BenchEnvironment } from './environment';
 import type { HttpClient } from './lib/http';
 import { median, percentile, round } from './lib/stats';
