@@ -3,7 +3,7 @@
  * out. At a few microseconds of font shaping per code unit, this keeps each stretch of rendering to
  * a few milliseconds.
  */
-export const WORK_PER_PAUSE = 2048;
+export const WORK_PER_PAUSE = 1024;
 
 type Immediate = (callback: () => void) => unknown;
 
