@@ -5,7 +5,7 @@
  *
  *   tsx bench/run.ts [--quick] [--skip-bundle] [--skip-dev] [--only throughput,latency,…]
  *
- * `--only` runs the named parts (round-trips, latency, auth, throughput, profile, bundle, dev) and prints
+ * `--only` runs the named parts (round-trips, latency, auth, throughput, profile, rendering, bundle, dev) and prints
  * their rows without touching bench/results.json, which only a full run writes.
  *
  * Exits 0 only when every part ran and every row met its target; 1 when a row missed it or a part broke.
@@ -14,6 +14,7 @@ import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createApp } from '../src/app';
+import { ADVERSARIAL_KINDS } from '../test/support/adversarial-outputs';
 import { authRows, measureAuthOverhead } from './auth-overhead';
 import { bundleRows, measureBundle } from './bundle';
 import { devStartRows, measureDevStart } from './dev-start';
@@ -21,6 +22,7 @@ import { type BenchEnvironment, ROOT, startBenchEnvironment } from './environmen
 import { latencyRows, measureLatency } from './latency';
 import { round } from './lib/stats';
 import { profileRows, profileThroughputRoutes } from './profile';
+import { measureRendering, renderingRows } from './rendering';
 import { measureRoundTrips, roundTripRows } from './round-trips';
 import { buildRouteCases, coverage, listOperations } from './routes';
 import { seed } from './seed';
@@ -36,7 +38,7 @@ const { values: flags } = parseArgs({
   },
 });
 
-const STACK_PARTS = ['round-trips', 'latency', 'auth', 'throughput', 'profile'] as const;
+const STACK_PARTS = ['round-trips', 'latency', 'auth', 'throughput', 'profile', 'rendering'] as const;
 const PARTS = [...STACK_PARTS, 'bundle', 'dev'] as const;
 const only = flags.only?.split(',').map((part) => part.trim());
 const unknownParts = only?.filter((part) => !(PARTS as readonly string[]).includes(part)) ?? [];
@@ -56,12 +58,17 @@ const settings = flags.quick
       auth: { rounds: 3, perRound: 1_000, uncachedPerRound: 50 },
       throughput: { concurrencies: [8, 16], warmupMs: 300, roundMs: 1_000, rounds: 2 },
       profile: { concurrency: 8, durationMs: 500 },
+      rendering: {
+        kinds: ['unbroken-token', 'cjk-without-spaces', 'many-short-lines'] as const,
+        repetitions: 1,
+      },
     }
   : {
       latency: { requests: 30, warmup: 2, baseline: 10 },
       auth: { rounds: 7, perRound: 4_000, uncachedPerRound: 150 },
       throughput: { concurrencies: [8, 16, 32], warmupMs: 500, roundMs: 1_500, rounds: 4 },
       profile: { concurrency: 8, durationMs: 1_500 },
+      rendering: { kinds: ADVERSARIAL_KINDS, repetitions: 1 },
     };
 
 const rows: Row[] = [];
@@ -162,6 +169,14 @@ async function measureOnTheStack(): Promise<void> {
     );
     results.profiles = profiles;
     rows.push(...profileRows(profiles));
+  }
+
+  if (runs('rendering')) {
+    const rendering = await phase('build-pack rendering at its worst', () =>
+      measureRendering(environment, fixture, settings.rendering),
+    );
+    results.rendering = rendering;
+    rows.push(...renderingRows(rendering));
   }
 
   await phase('stop local stack + app', () => environment.stop());

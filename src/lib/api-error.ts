@@ -22,6 +22,7 @@ export const ERROR_CODES = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   idempotency_key_reused: 422,
+  pack_too_large_to_render: 422,
   confirmation_required: 428,
   idempotency_key_limit_reached: 429,
   internal_error: 500,

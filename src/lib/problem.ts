@@ -35,6 +35,7 @@ const TITLES: Record<ErrorCode, string> = {
   payload_too_large: 'Payload too large',
   unsupported_media_type: 'Unsupported media type',
   idempotency_key_reused: 'Idempotency key reused',
+  pack_too_large_to_render: 'Build pack too large to render',
   confirmation_required: 'Confirmation required',
   idempotency_key_limit_reached: 'Idempotency key limit reached',
   internal_error: 'Internal server error',

@@ -100,7 +100,8 @@ const contentRoute = authenticatedRoute({
   summary: 'The build pack, rendered now from the current step outputs',
   description:
     'text/markdown, application/json (the versioned BuildPackDocument) or application/pdf, as an attachment. ' +
-    'The ETag changes exactly when the pack, the workshop or a step changes.',
+    'The ETag changes exactly when the pack, the workshop or a step changes. ' +
+    'A PDF too long to render (over its page or layout limit) is refused with 422 `pack_too_large_to_render`.',
   request: { params: BuildPackParams },
   responses: {
     200: {
@@ -112,7 +113,7 @@ const contentRoute = authenticatedRoute({
       },
     },
     304: notModifiedResponse,
-    ...problemResponses(401, 404),
+    ...problemResponses(401, 404, 422),
   },
 });
 

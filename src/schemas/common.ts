@@ -58,7 +58,7 @@ const DESCRIPTIONS = {
   409: 'The request conflicts with the current state',
   412: 'If-Match names a version that is no longer current',
   413: 'The request body is too large',
-  422: 'The Idempotency-Key was used with a different body',
+  422: 'The Idempotency-Key was used with a different body, or a PDF build pack is too long to render',
   428: 'Confirmation or a precondition is required',
   429: 'A per-user limit is reached for now; retry after Retry-After seconds',
   500: 'Unexpected server error',

@@ -31,7 +31,7 @@ describe('drawableText', () => {
 describe('wrapStyledText', () => {
   const style = 'body';
   const lines = (text: string, width: number) =>
-    wrapStyledText([{ text, style }], width, oneUnitPerCodePoint).map((line) =>
+    Array.from(wrapStyledText([{ text, style }], width, oneUnitPerCodePoint), (line) =>
       line.map((span) => span.text).join(''),
     );
 
@@ -49,13 +49,15 @@ describe('wrapStyledText', () => {
   });
 
   it('keeps styles apart and wraps across them', () => {
-    const wrapped = wrapStyledText(
-      [
-        { text: 'Label: ', style: 'bold' },
-        { text: 'some value here', style: 'regular' },
-      ],
-      12,
-      oneUnitPerCodePoint,
+    const wrapped = Array.from(
+      wrapStyledText(
+        [
+          { text: 'Label: ', style: 'bold' },
+          { text: 'some value here', style: 'regular' },
+        ],
+        12,
+        oneUnitPerCodePoint,
+      ),
     );
     expect(wrapped).toEqual([
       [

@@ -1,3 +1,5 @@
+import { graphemeTexts } from './graphemes';
+
 /**
  * A deliberately small subset of the Unicode Bidirectional Algorithm (UAX #9): enough for Hebrew
  * and Arabic words and numbers mixed with left-to-right text on one line. It resolves levels for
@@ -36,7 +38,6 @@ const MIRRORED: Record<string, string> = {
   '›': '‹',
 };
 const MIRRORABLE = /[()[\]{}<>«»‹›]/g;
-const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 
 function bidiClass(character: string): BidiClass {
   if (MARK.test(character)) return 'NSM';
@@ -47,12 +48,23 @@ function bidiClass(character: string): BidiClass {
 
 /** Paragraph direction from its first strong letter (rules P2, P3); left to right if it has none. */
 export function baseDirection(text: string): Direction {
+  return strongDirection(text) ?? 'ltr';
+}
+
+/**
+ * The direction of the first strong letter in `text` that counts: by default every letter, or only
+ * those `counts` accepts (e.g. letters the font can draw, as others are drawn as placeholders).
+ */
+export function strongDirection(
+  text: string,
+  counts: (codePoint: number) => boolean = () => true,
+): Direction | undefined {
   for (const character of text) {
     const type = bidiClass(character);
-    if (type === 'L') return 'ltr';
-    if (type === 'R') return 'rtl';
+    if ((type === 'L' || type === 'R') && counts(character.codePointAt(0) ?? 0))
+      return type === 'L' ? 'ltr' : 'rtl';
   }
-  return 'ltr';
+  return undefined;
 }
 
 /** Mirrors fontkit: the first character of a specific script decides the direction of a whole run. */
@@ -154,10 +166,7 @@ export function visualOrder<S>(line: readonly StyledRun<S>[], base: Direction): 
 function drawableInDirection(text: string, wanted: Direction): string {
   const detected = fontkitDirection(text);
   if (detected === wanted) return text;
-  if (wanted === 'rtl')
-    return Array.from(graphemes.segment(text), ({ segment }) => segment)
-      .reverse()
-      .join('');
+  if (wanted === 'rtl') return Array.from(graphemeTexts(text)).reverse().join('');
   return Array.from(text).reverse().join('');
 }
 

@@ -1,3 +1,5 @@
+import { type Grapheme, graphemesOf } from './graphemes';
+
 /** Whether the font has a glyph for a code point. */
 export type GlyphCoverage = (codePoint: number) => boolean;
 
@@ -7,10 +9,14 @@ export type GlyphCoverage = (codePoint: number) => boolean;
  */
 export const PLACEHOLDER = '\uFFFD';
 
-const graphemes = new Intl.Segmenter('en', { granularity: 'grapheme' });
 const LINE_BREAKS_AND_TABS = /[\t\n\v\f\r\u0085\u2028\u2029]/g;
 const CONTROL = /\p{Cc}/u;
 const IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
+/**
+ * More combining marks in a row than Unicode's stream-safe text format allows (30). Normalising
+ * such a run reorders it in quadratic time, so text containing one is normalised cluster by cluster.
+ */
+const LONG_MARK_RUN = /\p{M}{31}/u;
 
 /**
  * Makes text safe to draw with one font: every user-perceived character (grapheme) the font cannot
@@ -19,12 +25,23 @@ const IGNORABLE = /\p{Default_Ignorable_Code_Point}/u;
  * Line breaks and tabs become spaces: callers split lines before this point.
  */
 export function drawableText(text: string, covers: GlyphCoverage): string {
-  const normalised = text.normalize('NFC').replace(LINE_BREAKS_AND_TABS, ' ');
+  const flat = text.replace(LINE_BREAKS_AND_TABS, ' ');
+  const normalisedWhole = !LONG_MARK_RUN.test(flat);
+  const normalised = normalisedWhole ? flat.normalize('NFC') : flat;
   // Grapheme segmentation is slow; most text is entirely drawable and can skip it.
-  if (isEntirelyDrawable(normalised, covers)) return normalised;
+  if (normalisedWhole && isEntirelyDrawable(normalised, covers)) return normalised;
   let result = '';
-  for (const { segment } of graphemes.segment(normalised)) result += drawableGrapheme(segment, covers);
+  for (const grapheme of graphemesOf(normalised)) {
+    result += grapheme.piece
+      ? overlongPiece(grapheme)
+      : drawableGrapheme(normalisedWhole ? grapheme.segment : grapheme.segment.normalize('NFC'), covers);
+  }
   return result;
+}
+
+/** A cluster too long to be a real character is drawn as one placeholder. */
+function overlongPiece(grapheme: Grapheme): string {
+  return grapheme.piece === 'first' ? PLACEHOLDER : '';
 }
 
 function isEntirelyDrawable(text: string, covers: GlyphCoverage): boolean {
@@ -51,7 +68,9 @@ const PRINTABLE_ASCII = /^[\x20-\x7e]$/;
 /** Last resort for text the shaper rejected: keeps printable ASCII, replaces every other grapheme. */
 export function asciiOrPlaceholders(text: string): string {
   let result = '';
-  for (const { segment } of graphemes.segment(text))
-    result += PRINTABLE_ASCII.test(segment) ? segment : PLACEHOLDER;
+  for (const grapheme of graphemesOf(text)) {
+    if (grapheme.piece) result += overlongPiece(grapheme);
+    else result += PRINTABLE_ASCII.test(grapheme.segment) ? grapheme.segment : PLACEHOLDER;
+  }
   return result;
 }

@@ -14,7 +14,7 @@ export function renderMarkdown(source: BuildPackSource): string {
     `# ${escapeInline(outline.title)}`,
     ideaQuote(outline.idea),
     fieldsParagraph(outline.facts),
-    ...outline.steps.flatMap(stepChunks),
+    ...Array.from(outline.steps, stepChunks).flat(),
   ];
   return `${chunks.join('\n\n')}\n`;
 }

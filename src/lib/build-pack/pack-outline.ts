@@ -19,7 +19,11 @@ export interface PackOutline {
   /** The original idea as paragraphs of lines. */
   idea: string[][];
   facts: Field[];
-  steps: StepOutline[];
+  /**
+   * Outlined one at a time as they are read: a step's output can be large, and the PDF renderer
+   * pauses between steps.
+   */
+  steps: Iterable<StepOutline>;
 }
 
 export interface StepOutline {
@@ -45,8 +49,12 @@ export function buildPackOutline(source: BuildPackSource): PackOutline {
       { label: 'Started', text: isoDate(workshop.createdAt) },
       { label: 'Last updated', text: isoDate(workshop.updatedAt) },
     ],
-    steps: steps.map(stepOutline),
+    steps: outlinesOf(steps),
   };
+}
+
+function* outlinesOf(steps: readonly BuildPackStep[]): Generator<StepOutline> {
+  for (const step of steps) yield stepOutline(step);
 }
 
 function stepOutline(step: BuildPackStep): StepOutline {

@@ -52,35 +52,35 @@ export class PackLayout {
     private readonly styles: Styles,
   ) {}
 
-  pack(outline: PackOutline): void {
-    this.flow.writeText([{ text: outline.title, style: this.styles.title }], {
+  async pack(outline: PackOutline): Promise<void> {
+    await this.flow.writeText([{ text: outline.title, style: this.styles.title }], {
       indent: 0,
       leading: leadingOf(this.styles.title),
     });
     this.flow.space(8);
-    this.idea(outline.idea);
+    await this.idea(outline.idea);
     this.flow.space(10);
-    this.fields(outline.facts, 0);
-    for (const step of outline.steps) this.step(step);
+    await this.fields(outline.facts, 0);
+    for (const step of outline.steps) await this.step(step);
   }
 
-  private idea(paragraphs: string[][]): void {
+  private async idea(paragraphs: string[][]): Promise<void> {
     const style = this.styles.idea;
     const shown = paragraphs.length > 0 ? paragraphs : [[EMPTY_MARK]];
-    shown.forEach((lines, index) => {
+    for (const [index, lines] of shown.entries()) {
       if (index > 0) this.flow.space(6);
       for (const line of lines) {
-        this.flow.writeText([{ text: line, style }], {
+        await this.flow.writeText([{ text: line, style }], {
           indent: 12,
           leading: leadingOf(style),
           alignRightToLeft: true,
           bar: { offset: 12, color: QUOTE_BAR },
         });
       }
-    });
+    }
   }
 
-  private step(step: StepOutline): void {
+  private async step(step: StepOutline): Promise<void> {
     const heading = this.styles.stepHeading;
     this.flow.space(18);
     this.flow.keepTogether(
@@ -89,70 +89,73 @@ export class PackLayout {
         (step.facts.length + 2) * leadingOf(this.styles.body),
     );
     this.flow.rule(RULE, 10);
-    this.flow.writeText([{ text: step.heading, style: heading }], { indent: 0, leading: leadingOf(heading) });
+    await this.flow.writeText([{ text: step.heading, style: heading }], {
+      indent: 0,
+      leading: leadingOf(heading),
+    });
     if (step.description) {
-      this.flow.writeText([{ text: step.description, style: this.styles.description }], {
+      await this.flow.writeText([{ text: step.description, style: this.styles.description }], {
         indent: 0,
         leading: leadingOf(this.styles.description),
       });
     }
     this.flow.space(6);
-    this.fields(step.facts, 0);
-    this.blocks(step.blocks, 0);
+    await this.fields(step.facts, 0);
+    await this.blocks(step.blocks, 0);
   }
 
-  private blocks(blocks: readonly OutputBlock[], depth: number): void {
-    for (const block of blocks) this.block(block, depth);
+  private async blocks(blocks: readonly OutputBlock[], depth: number): Promise<void> {
+    for (const block of blocks) await this.block(block, depth);
   }
 
   private indent(depth: number): number {
     return Math.min(depth, MAX_INDENT_DEPTH) * INDENT_STEP;
   }
 
-  private block(block: OutputBlock, depth: number): void {
+  private async block(block: OutputBlock, depth: number): Promise<void> {
     const body = this.styles.body;
     switch (block.kind) {
       case 'section': {
         const style = this.styles.sections[block.level];
         this.flow.space(block.level === 3 ? 8 : 5);
         this.flow.keepTogether(leadingOf(style) + 2 * leadingOf(body));
-        this.flow.writeText([{ text: block.title, style }], {
+        await this.flow.writeText([{ text: block.title, style }], {
           indent: this.indent(depth),
           leading: leadingOf(style),
         });
         this.flow.space(2);
-        this.blocks(block.blocks, depth);
+        await this.blocks(block.blocks, depth);
         return;
       }
       case 'fields':
-        this.fields(block.fields, depth);
+        await this.fields(block.fields, depth);
         return;
       case 'paragraph':
-        for (const line of block.lines) this.line(line, body, depth);
+        for (const line of block.lines) await this.line(line, body, depth);
         this.flow.space(this.gapAfter(depth));
         return;
       case 'note':
-        this.line(block.text, this.styles.muted, depth);
+        await this.line(block.text, this.styles.muted, depth);
         this.flow.space(this.gapAfter(depth));
         return;
       case 'empty':
-        this.line(EMPTY_MARK, body, depth);
+        await this.line(EMPTY_MARK, body, depth);
         this.flow.space(this.gapAfter(depth));
         return;
       case 'list':
         for (const item of block.items) {
           this.flow.addMarker(BULLET, this.indent(depth), body);
-          this.blocks(item, depth + 1);
+          await this.blocks(item, depth + 1);
         }
         return;
       case 'definitions':
         for (const item of block.items) {
           this.flow.addMarker(BULLET, this.indent(depth), body);
-          this.flow.writeText([{ text: item.label, style: this.styles.label }], {
+          await this.flow.writeText([{ text: item.label, style: this.styles.label }], {
             indent: this.indent(depth + 1),
             leading: leadingOf(body),
           });
-          this.blocks(item.blocks, depth + 1);
+          await this.blocks(item.blocks, depth + 1);
         }
         return;
     }
@@ -164,17 +167,17 @@ export class PackLayout {
   }
 
   /** Right-to-left text is right-aligned in free-standing paragraphs, not beside a list bullet. */
-  private line(text: string, style: TextStyle, depth: number): void {
-    this.flow.writeText([{ text, style }], {
+  private async line(text: string, style: TextStyle, depth: number): Promise<void> {
+    await this.flow.writeText([{ text, style }], {
       indent: this.indent(depth),
       leading: leadingOf(style),
       alignRightToLeft: depth === 0,
     });
   }
 
-  private fields(fields: readonly Field[], depth: number): void {
+  private async fields(fields: readonly Field[], depth: number): Promise<void> {
     for (const field of fields) {
-      this.flow.writeText(
+      await this.flow.writeText(
         [
           { text: `${field.label}: `, style: this.styles.label },
           { text: field.text, style: this.styles.body },

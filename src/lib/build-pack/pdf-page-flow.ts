@@ -1,7 +1,10 @@
 import type { PDFDocument, PDFPage, RGB } from 'pdf-lib';
-import { baseDirection, visualOrder } from './bidi';
+import { ApiError } from '../api-error';
+import { type Direction, strongDirection, visualOrder } from './bidi';
 import { asciiOrPlaceholders, drawableText } from './drawable-text';
 import type { PdfTypeface } from './pdf-fonts';
+import { RenderPacer } from './render-pacer';
+import { textSlices } from './text-slices';
 import { type StyledText, wrapStyledText } from './text-wrap';
 
 export interface TextStyle {
@@ -20,6 +23,16 @@ export interface PageGeometry {
   marginRight: number;
 }
 
+/** A longer PDF is refused as a whole: nobody reads it, and it would take too long to render. */
+export const MAX_PDF_PAGES = 300;
+/**
+ * Layout work a PDF may take, in the units the renderer counts: a code unit of text, and a fixed
+ * amount per line and per run of one direction and style. Ordinary prose reaches the page limit
+ * first; text that changes direction every character or two (each change is a separately shaped
+ * run) reaches this one, so that no document costs more than a few seconds of CPU.
+ */
+export const MAX_LAYOUT_WORK = 2_500_000;
+
 export interface LineOptions {
   /** Distance from the left margin to the text. */
   indent: number;
@@ -35,6 +48,9 @@ export interface LineOptions {
 const MIN_COLUMN_WIDTH = 160;
 const BASELINE_RATIO = 0.95;
 const BAR_WIDTH = 2;
+/** Drawing a line, and shaping a run, cost about as much as this many characters, however short. */
+const LINE_WORK = 16;
+const RUN_WORK = 32;
 
 /**
  * Lays text out top to bottom over as many pages as it needs: wraps lines to the column, breaks
@@ -44,10 +60,12 @@ export class PdfPageFlow {
   private page: PDFPage;
   private y: number;
   private pendingMarkers: Array<{ text: string; x: number; style: TextStyle }> = [];
+  private readonly pacer = new RenderPacer();
 
   constructor(
     private readonly document: PDFDocument,
     private readonly geometry: PageGeometry,
+    private readonly limits = { maxPages: MAX_PDF_PAGES, maxLayoutWork: MAX_LAYOUT_WORK },
   ) {
     this.page = this.addPage();
     this.y = this.top;
@@ -65,7 +83,9 @@ export class PdfPageFlow {
     return this.document.addPage(this.geometry.size);
   }
 
+  /** A document past the page limit is refused as a whole, never cut short. */
   private newPage(): void {
+    if (this.document.getPageCount() >= this.limits.maxPages) throw tooLarge(this.limits);
     this.page = this.addPage();
     this.y = this.top;
   }
@@ -101,34 +121,61 @@ export class PdfPageFlow {
     });
   }
 
-  writeText(spans: readonly Span[], options: LineOptions): void {
-    const drawable = spans.map((span) => ({
-      ...span,
-      text: drawableText(span.text, span.style.typeface.covers),
-    }));
-    const direction = baseDirection(drawable.map((span) => span.text).join(''));
+  /** Writes one paragraph, pausing between lines now and then so that other requests get answered. */
+  async writeText(spans: readonly Span[], options: LineOptions): Promise<void> {
+    const direction = paragraphDirection(spans);
     const indent = Math.min(options.indent, this.columnWidth - MIN_COLUMN_WIDTH);
     const width = this.columnWidth - indent;
-    const lines = wrapStyledText(drawable, width, (text, style) =>
+    const lines = wrapStyledText(this.drawableSlices(spans), width, (text, style) =>
       measure(shapeable({ text, style }).text, style),
     );
-    if (lines.length === 0) lines.push([]);
+    let written = 0;
     for (const line of lines) {
-      if (this.y - options.leading < this.geometry.marginBottom) this.newPage();
-      const tallest = Math.max(0, ...line.map((span) => span.style.size));
-      const baseline = this.y - tallest * BASELINE_RATIO;
-      const runs = visualOrder(line, direction).map(shapeable);
-      const lineWidth = runs.reduce((total, run) => total + measure(run.text, run.style), 0);
-      const rightAligned = direction === 'rtl' && options.alignRightToLeft === true;
-      let x = this.geometry.marginLeft + indent + (rightAligned ? width - lineWidth : 0);
-      this.drawMarkers(baseline);
-      if (options.bar) this.drawBar(indent - options.bar.offset, baseline, tallest, options.bar.color);
-      for (const run of runs) {
-        this.drawRun(run, x, baseline);
-        x += measure(run.text, run.style);
-      }
-      this.y -= options.leading;
+      this.writeLine(line, direction, indent, width, options);
+      written++;
+      await this.pacer.pauseIfDue();
     }
+    if (written === 0) this.writeLine([], direction, indent, width, options);
+  }
+
+  /** Counts work towards the next pause and the document's limit. */
+  private record(units: number): void {
+    this.pacer.add(units);
+    if (this.pacer.total > this.limits.maxLayoutWork) throw tooLarge(this.limits);
+  }
+
+  /** The spans made drawable a slice at a time, as the line wrapper asks for more text. */
+  private *drawableSlices(spans: readonly Span[]): Generator<Span> {
+    for (const span of spans) {
+      for (const slice of textSlices(span.text)) {
+        this.record(slice.length);
+        yield { text: drawableText(slice, span.style.typeface.covers), style: span.style };
+      }
+    }
+  }
+
+  private writeLine(
+    line: readonly Span[],
+    direction: Direction,
+    indent: number,
+    width: number,
+    options: LineOptions,
+  ): void {
+    if (this.y - options.leading < this.geometry.marginBottom) this.newPage();
+    const tallest = Math.max(0, ...line.map((span) => span.style.size));
+    const baseline = this.y - tallest * BASELINE_RATIO;
+    const runs = visualOrder(line, direction).map(shapeable);
+    this.record(LINE_WORK + RUN_WORK * runs.length + runs.reduce((total, run) => total + run.text.length, 0));
+    const lineWidth = runs.reduce((total, run) => total + measure(run.text, run.style), 0);
+    const rightAligned = direction === 'rtl' && options.alignRightToLeft === true;
+    let x = this.geometry.marginLeft + indent + (rightAligned ? width - lineWidth : 0);
+    this.drawMarkers(baseline);
+    if (options.bar) this.drawBar(indent - options.bar.offset, baseline, tallest, options.bar.color);
+    for (const run of runs) {
+      this.drawRun(run, x, baseline);
+      x += measure(run.text, run.style);
+    }
+    this.y -= options.leading;
   }
 
   private drawMarkers(baseline: number): void {
@@ -160,9 +207,11 @@ export class PdfPageFlow {
   }
 
   /** Draws "Page n of m" centred in every page's footer; call once all content is laid out. */
-  numberPages(style: TextStyle, baseline: number): void {
+  async numberPages(style: TextStyle, baseline: number): Promise<void> {
     const pages = this.document.getPages();
-    pages.forEach((page, index) => {
+    for (const [index, page] of pages.entries()) {
+      this.pacer.add(RUN_WORK);
+      await this.pacer.pauseIfDue();
       const text = `Page ${index + 1} of ${pages.length}`;
       const width = measure(text, style);
       page.drawText(text, {
@@ -172,8 +221,25 @@ export class PdfPageFlow {
         size: style.size,
         color: style.color,
       });
-    });
+    }
   }
+}
+
+/** From the first strong letter the font can draw: the others are drawn as placeholders. */
+function paragraphDirection(spans: readonly Span[]): Direction {
+  for (const span of spans) {
+    const direction = strongDirection(span.text, span.style.typeface.covers);
+    if (direction) return direction;
+  }
+  return 'ltr';
+}
+
+function tooLarge(limits: { maxPages: number; maxLayoutWork: number }): ApiError {
+  return new ApiError(
+    'pack_too_large_to_render',
+    `This build pack is too long to render as a PDF (at most ${limits.maxPages} pages, or less for text that changes writing direction very often). Download it as Markdown or JSON, or shorten its step outputs.`,
+    { extensions: limits },
+  );
 }
 
 /**

@@ -15,6 +15,7 @@ const A4: PageGeometry = {
 };
 const FOOTER_BASELINE = 32;
 const PRODUCER = 'workshop-api build pack renderer';
+const OBJECTS_PER_PAUSE = 8;
 
 /** Renders the build pack as a paginated A4 PDF; the same source always gives the same bytes. */
 export async function renderPdf(source: BuildPackSource): Promise<Uint8Array> {
@@ -24,9 +25,10 @@ export async function renderPdf(source: BuildPackSource): Promise<Uint8Array> {
   setMetadata(document, source, outline);
   const styles = stylesFor(await embedPdfFonts(document));
   const flow = new PdfPageFlow(document, A4);
-  new PackLayout(flow, styles).pack(outline);
-  flow.numberPages(styles.footer, FOOTER_BASELINE);
-  return document.save();
+  await new PackLayout(flow, styles).pack(outline);
+  await flow.numberPages(styles.footer, FOOTER_BASELINE);
+  // pdf-lib pauses every `objectsPerTick` objects while writing; a page's compressed content is one.
+  return document.save({ objectsPerTick: OBJECTS_PER_PAUSE });
 }
 
 function setMetadata(document: PDFDocument, source: BuildPackSource, outline: PackOutline): void {
