@@ -199,12 +199,16 @@ async function respondWithContent(c: Context<AppEnv>, row: PackContentRow) {
   const digest = await jsonDigest(row);
   const etag = contentTag('bpc', digest);
   const format = FORMATS[source.pack.format];
-  c.header('ETag', etag);
   c.header('Cache-Control', 'private, no-cache');
-  if (matchesIfNoneMatch(c.req.header('If-None-Match'), etag)) return c.body(null, 304);
+  if (matchesIfNoneMatch(c.req.header('If-None-Match'), etag)) {
+    c.header('ETag', etag);
+    return c.body(null, 304);
+  }
   const body = await renderedPacks.getOrRender({ workshopId: row.workshop_id, packId: row.id }, digest, () =>
     render(source),
   );
+  // Only now: a refusal (a problem) must not carry the tag of content it never delivered.
+  c.header('ETag', etag);
   c.header('Content-Type', format.contentType);
   c.header('Content-Disposition', attachment(source.pack.title, format.extension));
   return c.body(typeof body === 'string' ? body : body.slice().buffer, 200);

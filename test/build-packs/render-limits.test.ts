@@ -93,6 +93,20 @@ describe('rendering a PDF of hostile size', () => {
     const problem = await expectProblem(refused, 422, 'pack_too_large_to_render');
     expect(problem.maxPages).toBe(MAX_PDF_PAGES);
     expect(refused.headers.get('content-disposition')).toBeNull();
+    expect(refused.headers.get('etag')).toBeNull();
+
+    // The same input is refused again from memory, without laying out 300 pages a second time.
+    const create = vi.spyOn(PDFDocument, 'create');
+    try {
+      await expectProblem(
+        await fetch(`${baseUrl}${path}`, { headers: workshop.headers }),
+        422,
+        'pack_too_large_to_render',
+      );
+      expect(create).not.toHaveBeenCalled();
+    } finally {
+      create.mockRestore();
+    }
 
     const markdown = await createPack(t, workshop, { format: 'markdown' });
     const whole = await fetch(`${baseUrl}${packPath(workshop.id, markdown.id, '/content')}`, {
