@@ -28,6 +28,14 @@ export const StepOutputSchema = z
     example: { problem: 'Shift workers eat badly', whoHasIt: ['nurses', 'warehouse staff'] },
   });
 
+/**
+ * A step's output in an answer: null until one is saved. Written as `anyOf [StepOutput, null]` rather than
+ * a nullable StepOutput, which the generator emits as an `allOf` that no null can satisfy.
+ */
+export const NullableStepOutputSchema = z.union([StepOutputSchema, z.null()]).openapi({
+  description: 'The saved output, or null while the step has none',
+});
+
 export const StepDefinitionSchema = z
   .object({
     id: z.string().openapi({ example: 'stakeholder-mapping' }),
@@ -72,7 +80,7 @@ export const StepSchema = StepCoreSchema.extend({
   updatedAt: Timestamp,
 }).openapi('Step');
 
-export const StepWithOutputSchema = StepSchema.extend({ output: StepOutputSchema.nullable() }).openapi(
+export const StepWithOutputSchema = StepSchema.extend({ output: NullableStepOutputSchema }).openapi(
   'StepWithOutput',
 );
 
@@ -100,7 +108,7 @@ export const StepContextSchema = z
       description: z.string(),
       promptTemplate: z.string().nullable(),
     }),
-    earlierSteps: z.array(StepCoreSchema.extend({ output: StepOutputSchema.nullable() })),
+    earlierSteps: z.array(StepCoreSchema.extend({ output: NullableStepOutputSchema })),
     prompt: z
       .string()
       .openapi({ description: 'The idea and every earlier output as text, ready for an AI prompt' }),
