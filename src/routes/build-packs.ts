@@ -37,10 +37,12 @@ import {
   CreateBuildPackSchema,
 } from '../schemas/build-packs';
 import {
+  HEADERS,
   jsonRequestBody,
   jsonResponse,
   notModifiedResponse,
   problemResponses,
+  responseHeaders,
   WorkshopIdParams,
 } from '../schemas/common';
 
@@ -59,6 +61,7 @@ const toBuildPack = (row: BuildPackRow) => ({
 const createPackRoute = authenticatedRoute({
   method: 'post',
   path: '/workshops/{workshopId}/build-packs',
+  operationId: 'createBuildPack',
   tags: ['build packs'],
   summary:
     'Create a build pack (Markdown, JSON or PDF); its content is always rendered from the current outputs',
@@ -67,14 +70,19 @@ const createPackRoute = authenticatedRoute({
     body: jsonRequestBody(CreateBuildPackSchema),
   },
   responses: {
-    201: jsonResponse(BuildPackSchema, 'Created; `Location` names it, `contentUrl` renders it'),
-    ...problemResponses(400, 401, 403, 404, 413),
+    201: jsonResponse(
+      BuildPackSchema,
+      'Created; `Location` names it, `contentUrl` renders it',
+      HEADERS.location,
+    ),
+    ...problemResponses(400, 401, 403, 404, 413, 415, 422),
   },
 });
 
 const listRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}/build-packs',
+  operationId: 'listBuildPacks',
   tags: ['build packs'],
   summary: "The workshop's build packs, newest first",
   request: { params: WorkshopIdParams },
@@ -84,6 +92,7 @@ const listRoute = authenticatedRoute({
 const getRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}/build-packs/{packId}',
+  operationId: 'getBuildPack',
   tags: ['build packs'],
   summary: "A build pack's metadata",
   request: { params: BuildPackParams },
@@ -93,6 +102,7 @@ const getRoute = authenticatedRoute({
 const contentRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}/build-packs/{packId}/content',
+  operationId: 'getBuildPackContent',
   tags: ['build packs'],
   summary: 'The build pack, rendered now from the current step outputs',
   description:
@@ -102,6 +112,10 @@ const contentRoute = authenticatedRoute({
   responses: {
     200: {
       description: 'The rendered pack',
+      headers: responseHeaders({
+        ...HEADERS.etag,
+        'Content-Disposition': 'An attachment, with a file name made from the title',
+      }),
       content: {
         'text/markdown': { schema: z.string() },
         'application/json': { schema: buildPackDocumentSchema },
@@ -116,10 +130,11 @@ const contentRoute = authenticatedRoute({
 const deleteRoute = authenticatedRoute({
   method: 'delete',
   path: '/workshops/{workshopId}/build-packs/{packId}',
+  operationId: 'deleteBuildPack',
   tags: ['build packs'],
   summary: 'Delete a build pack',
   request: { params: BuildPackParams },
-  responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 403, 404) },
+  responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 403, 404, 413) },
 });
 
 function replayedPack(

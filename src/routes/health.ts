@@ -1,10 +1,11 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { createDb } from '../db/client';
 import { startDeadline } from '../db/deadline';
 import { classifyDatabaseError } from '../db/errors';
 import { EXPECTED_MIGRATIONS, readMigrationStatus } from '../db/migrations';
 import { createRouter } from '../lib/create-router';
-import { jsonResponse } from '../schemas/common';
+import { publicRoute } from '../lib/public-route';
+import { jsonResponse, serverErrorResponse } from '../schemas/common';
 
 const HealthSchema = z
   .object({
@@ -27,20 +28,23 @@ const HealthSchema = z
 
 const LiveSchema = z.object({ status: z.literal('ok') }).openapi('Liveness');
 
-const readinessRoute = createRoute({
+const readinessRoute = publicRoute({
   method: 'get',
   path: '/health',
+  operationId: 'getReadiness',
   tags: ['health'],
   summary: 'Readiness: the database answers within a bounded time and every migration is applied',
   responses: {
     200: jsonResponse(HealthSchema, 'Ready'),
     503: jsonResponse(HealthSchema, 'Not ready'),
+    ...serverErrorResponse,
   },
 });
 
-const livenessRoute = createRoute({
+const livenessRoute = publicRoute({
   method: 'get',
   path: '/health/live',
+  operationId: 'getLiveness',
   tags: ['health'],
   summary: 'Liveness: the process is up; touches nothing',
   responses: { 200: jsonResponse(LiveSchema, 'Alive') },

@@ -8,6 +8,7 @@ import { MeSchema } from '../schemas/workshops';
 const meRoute = authenticatedRoute({
   method: 'get',
   path: '/me',
+  operationId: 'getMe',
   tags: ['me'],
   summary: 'The caller: user id, plan, workshop cap and how many workshops they own',
   responses: {

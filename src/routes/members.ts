@@ -20,6 +20,7 @@ const lastOwner = () =>
 const listRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}/members',
+  operationId: 'listMembers',
   tags: ['members'],
   summary: 'Members and their roles',
   request: { params: WorkshopIdParams },
@@ -32,6 +33,7 @@ const listRoute = authenticatedRoute({
 const putRoute = authenticatedRoute({
   method: 'put',
   path: '/workshops/{workshopId}/members/{clerkUserId}',
+  operationId: 'putMember',
   tags: ['members'],
   summary: 'Add a member or change their role (owners only); the last owner cannot be demoted',
   request: {
@@ -41,17 +43,18 @@ const putRoute = authenticatedRoute({
   responses: {
     200: jsonResponse(MemberSchema, 'Role changed'),
     201: jsonResponse(MemberSchema, 'Member added'),
-    ...problemResponses(400, 401, 403, 404, 409),
+    ...problemResponses(400, 401, 403, 404, 409, 413, 415),
   },
 });
 
 const deleteRoute = authenticatedRoute({
   method: 'delete',
   path: '/workshops/{workshopId}/members/{clerkUserId}',
+  operationId: 'removeMember',
   tags: ['members'],
   summary: 'Remove a member (owners), or leave (the member themself); the last owner cannot leave',
   request: { params: MemberParams },
-  responses: { 204: { description: 'Removed' }, ...problemResponses(401, 403, 404, 409) },
+  responses: { 204: { description: 'Removed' }, ...problemResponses(401, 403, 404, 409, 413) },
 });
 
 export const memberRoutes = createRouter()

@@ -16,6 +16,7 @@ const toSession = (row: SessionRow) => ({
 const listRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}/sessions',
+  operationId: 'listSessions',
   tags: ['sessions'],
   summary: 'Persisted sessions (periods of meaningful work), newest first',
   request: { params: WorkshopIdParams, query: ListSessionsQuery },
@@ -28,12 +29,13 @@ const listRoute = authenticatedRoute({
 const endRoute = authenticatedRoute({
   method: 'post',
   path: '/workshops/{workshopId}/sessions/{sessionId}/end',
+  operationId: 'endSession',
   tags: ['sessions'],
   summary: 'End a session (idempotent); a session that was never persisted stays unwritten',
   request: { params: SessionParams },
   responses: {
     200: jsonResponse(EndedSessionSchema, 'Ended, or nothing to end'),
-    ...problemResponses(401, 404),
+    ...problemResponses(401, 404, 413),
   },
 });
 

@@ -1,8 +1,8 @@
-import { createRoute } from '@hono/zod-openapi';
 import { findSharedWorkshop, setShareToken } from '../db/queries/shares';
 import { ApiError, notFound } from '../lib/api-error';
 import { authenticatedRoute } from '../lib/authenticated-route';
 import { createRouter } from '../lib/create-router';
+import { publicRoute } from '../lib/public-route';
 import { newShareToken } from '../lib/share-token';
 import { toIso, toIsoOrNull } from '../lib/timestamps';
 import { requestDb } from '../middleware/database';
@@ -12,27 +12,30 @@ import { SharedWorkshopSchema, ShareSchema, ShareTokenParams } from '../schemas/
 const shareOnRoute = authenticatedRoute({
   method: 'put',
   path: '/workshops/{workshopId}/share',
+  operationId: 'shareWorkshop',
   tags: ['sharing'],
   summary: 'Share read-only by link; every call issues a new token, so the previous link stops working',
   request: { params: WorkshopIdParams },
   responses: {
     200: jsonResponse(ShareSchema, 'Shared'),
-    ...problemResponses(401, 403, 404),
+    ...problemResponses(401, 403, 404, 413),
   },
 });
 
 const shareOffRoute = authenticatedRoute({
   method: 'delete',
   path: '/workshops/{workshopId}/share',
+  operationId: 'unshareWorkshop',
   tags: ['sharing'],
   summary: 'Stop sharing: the link answers 404 at once',
   request: { params: WorkshopIdParams },
-  responses: { 204: { description: 'Private again' }, ...problemResponses(401, 403, 404) },
+  responses: { 204: { description: 'Private again' }, ...problemResponses(401, 403, 404, 413) },
 });
 
-const sharedViewRoute = createRoute({
+const sharedViewRoute = publicRoute({
   method: 'get',
   path: '/shared/{shareToken}',
+  operationId: 'getSharedWorkshop',
   tags: ['sharing'],
   summary: 'The read-only view behind a share link (no sign-in)',
   request: { params: ShareTokenParams },

@@ -19,6 +19,7 @@ import { STEP_OUTPUT_LIMIT_BYTES } from '../middleware/body-limit';
 import { requestDb } from '../middleware/database';
 import { announceSession } from '../middleware/session';
 import {
+  HEADERS,
   jsonRequestBody,
   jsonResponse,
   notModifiedResponse,
@@ -59,6 +60,7 @@ const withOutput = (step: StepRow) => ({ ...stepBody(step), output: step.output 
 const listRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}/steps',
+  operationId: 'listSteps',
   tags: ['steps'],
   summary: 'The ten steps: definition fields, status, times, completion and availability',
   request: { params: WorkshopIdParams },
@@ -68,11 +70,12 @@ const listRoute = authenticatedRoute({
 const getRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}/steps/{stepId}',
+  operationId: 'getStep',
   tags: ['steps'],
   summary: 'One step with its output (a visit: a meaningful activity for the session)',
   request: { params: StepParams },
   responses: {
-    200: jsonResponse(StepWithOutputSchema, 'The step; `ETag` names its version'),
+    200: jsonResponse(StepWithOutputSchema, 'The step; `ETag` names its version', HEADERS.etag),
     304: notModifiedResponse,
     ...problemResponses(401, 404),
   },
@@ -81,30 +84,33 @@ const getRoute = authenticatedRoute({
 const putOutputRoute = authenticatedRoute({
   method: 'put',
   path: '/workshops/{workshopId}/steps/{stepId}/output',
+  operationId: 'saveStepOutput',
   tags: ['steps'],
   summary: "Save (overwrite) a step's output; starts a not-started step; honours If-Match",
   request: { params: StepParams, body: jsonRequestBody(PutOutputSchema) },
   responses: {
-    200: jsonResponse(StepWithOutputSchema, 'Saved'),
-    ...problemResponses(400, 401, 403, 404, 409, 412, 413),
+    200: jsonResponse(StepWithOutputSchema, 'Saved', HEADERS.etag),
+    ...problemResponses(400, 401, 403, 404, 409, 412, 413, 415),
   },
 });
 
 const completeRoute = authenticatedRoute({
   method: 'post',
   path: '/workshops/{workshopId}/steps/{stepId}/complete',
+  operationId: 'completeStep',
   tags: ['steps'],
   summary: 'Complete a step: confirmed by the AI, or skipped by the user with confirm: true',
   request: { params: StepParams, body: jsonRequestBody(CompleteStepSchema) },
   responses: {
-    200: jsonResponse(StepWithOutputSchema, 'Complete (also when it already was)'),
-    ...problemResponses(400, 401, 403, 404, 409, 428),
+    200: jsonResponse(StepWithOutputSchema, 'Complete (also when it already was)', HEADERS.etag),
+    ...problemResponses(400, 401, 403, 404, 409, 413, 415, 428),
   },
 });
 
 const contextRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}/steps/{stepId}/context',
+  operationId: 'getStepContext',
   tags: ['steps'],
   summary: 'The outputs of every earlier step, in order, ready for an AI prompt (a meaningful activity)',
   request: { params: StepParams },

@@ -29,6 +29,7 @@ import { MANUAL_TRANSITIONS, statusesThatReach } from '../lib/workshop-status';
 import { titleFromIdea } from '../lib/workshop-title';
 import { requestDb } from '../middleware/database';
 import {
+  HEADERS,
   jsonRequestBody,
   jsonResponse,
   notModifiedResponse,
@@ -49,6 +50,7 @@ export const WORKSHOP_TAG = 'ws';
 const listRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops',
+  operationId: 'listWorkshops',
   tags: ['workshops'],
   summary: "The caller's workshops (any role), newest activity first",
   request: { query: ListWorkshopsQuery },
@@ -58,23 +60,28 @@ const listRoute = authenticatedRoute({
 const createWorkshopRoute = authenticatedRoute({
   method: 'post',
   path: '/workshops',
+  operationId: 'createWorkshop',
   tags: ['workshops'],
   summary: 'Start a workshop: the workshop (draft), owner membership and ten not-started steps, atomically',
   request: { body: jsonRequestBody(CreateWorkshopSchema) },
   responses: {
-    201: jsonResponse(WorkshopDetailSchema, 'Created; `Location` names it'),
-    ...problemResponses(400, 401, 403, 413),
+    201: jsonResponse(WorkshopDetailSchema, 'Created; `Location` names it', {
+      ...HEADERS.etag,
+      ...HEADERS.location,
+    }),
+    ...problemResponses(400, 401, 403, 413, 415, 422),
   },
 });
 
 const getRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}',
+  operationId: 'getWorkshop',
   tags: ['workshops'],
   summary: "One workshop with the caller's role, a summary of its steps, progress and current step",
   request: { params: WorkshopIdParams },
   responses: {
-    200: jsonResponse(WorkshopDetailSchema, 'The workshop; `ETag` names its version'),
+    200: jsonResponse(WorkshopDetailSchema, 'The workshop; `ETag` names its version', HEADERS.etag),
     304: notModifiedResponse,
     ...problemResponses(401, 404),
   },
@@ -83,6 +90,7 @@ const getRoute = authenticatedRoute({
 const patchRoute = authenticatedRoute({
   method: 'patch',
   path: '/workshops/{workshopId}',
+  operationId: 'updateWorkshop',
   tags: ['workshops'],
   summary: 'Edit title, idea or status (allowed transitions only); honours If-Match',
   description: `Manual status transitions: ${Object.entries(MANUAL_TRANSITIONS)
@@ -93,20 +101,21 @@ const patchRoute = authenticatedRoute({
     body: jsonRequestBody(UpdateWorkshopSchema),
   },
   responses: {
-    200: jsonResponse(WorkshopDetailSchema, 'The updated workshop'),
-    ...problemResponses(400, 401, 403, 404, 409, 412, 413),
+    200: jsonResponse(WorkshopDetailSchema, 'The updated workshop', HEADERS.etag),
+    ...problemResponses(400, 401, 403, 404, 409, 412, 413, 415),
   },
 });
 
 const deleteRoute = authenticatedRoute({
   method: 'delete',
   path: '/workshops/{workshopId}',
+  operationId: 'deleteWorkshop',
   tags: ['workshops'],
   summary: 'Delete for real, with everything in it; needs ?confirm=true',
   request: { params: WorkshopIdParams, query: DeleteWorkshopQuery },
   responses: {
     204: { description: 'Deleted' },
-    ...problemResponses(401, 403, 404, 428),
+    ...problemResponses(400, 401, 403, 404, 413, 428),
   },
 });
 
