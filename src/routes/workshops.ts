@@ -23,6 +23,7 @@ import {
   readIdempotency,
 } from '../lib/idempotency';
 import { newId } from '../lib/ids';
+import { withIndefiniteArticle } from '../lib/indefinite-article';
 import { meets } from '../lib/roles';
 import { toIso, toIsoOrNull } from '../lib/timestamps';
 import { MANUAL_TRANSITIONS, statusesThatReach } from '../lib/workshop-status';
@@ -262,7 +263,7 @@ export const workshopRoutes = createRouter()
       }
       throw new ApiError(
         'invalid_transition',
-        `A ${result.previousStatus} workshop cannot become ${body.status}.`,
+        `${withIndefiniteArticle(String(result.previousStatus), { sentenceStart: true })} workshop cannot become ${body.status}.`,
         { extensions: { from: result.previousStatus, to: body.status } },
       );
     }

@@ -14,7 +14,21 @@ export const userText = (max: number) =>
     .refine((value) => !LONE_SURROGATE.test(value), {
       message: 'must be well-formed Unicode (no lone surrogates)',
     })
-    .refine((value) => value.trim().length > 0, { message: 'must not be blank' });
+    // A pattern rather than a refinement, so that the document says it too.
+    .regex(/\S/, { message: 'must not be blank' });
+
+/**
+ * A PATCH body: any of its fields, but at least one. The document says so (`minProperties: 1`) as well as
+ * the validation.
+ */
+export function patchBody<const T extends z.ZodRawShape>(name: string, shape: T) {
+  return z
+    .strictObject(shape)
+    .refine((body) => Object.keys(body).length > 0, {
+      message: `send at least one of ${Object.keys(shape).join(', ')}`,
+    })
+    .openapi(name, { minProperties: 1 });
+}
 
 export const idParam = (kind: IdKind, name: string, example: string) =>
   z

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { STEP_COMPLETIONS, STEP_STATUSES } from '../db/schema';
 import { findOutputProblem } from '../lib/json-output';
-import { Timestamp, userText, WorkshopIdParams } from './common';
+import { patchBody, Timestamp, userText, WorkshopIdParams } from './common';
 import { WorkshopStatusSchema } from './workshops';
 
 export const StepIdParam = z
@@ -16,7 +16,9 @@ const isJsonObject = (value: unknown): value is Record<string, unknown> =>
 
 // Not z.record: parsing through it would silently drop a "__proto__" key, and outputs are kept as sent.
 export const StepOutputSchema = z
-  .custom<Record<string, unknown>>(isJsonObject, { message: 'must be a JSON object' })
+  .custom<Record<string, unknown>>(isJsonObject, {
+    error: (issue) => (issue.input === undefined ? 'required' : 'must be a JSON object'),
+  })
   .superRefine((output, ctx) => {
     const problem = findOutputProblem(output);
     if (problem) ctx.addIssue({ code: 'custom', message: `${problem.path} ${problem.message}` });
@@ -51,16 +53,11 @@ export const StepDefinitionListSchema = z
   .object({ items: z.array(StepDefinitionSchema) })
   .openapi('StepDefinitionList');
 
-export const UpdateStepDefinitionSchema = z
-  .strictObject({
-    name: userText(100).optional(),
-    description: userText(1_000).optional(),
-    promptTemplate: userText(20_000).nullable().optional(),
-  })
-  .refine((body) => Object.keys(body).length > 0, {
-    message: 'send at least one of name, description, promptTemplate',
-  })
-  .openapi('UpdateStepDefinition');
+export const UpdateStepDefinitionSchema = patchBody('UpdateStepDefinition', {
+  name: userText(100).optional(),
+  description: userText(1_000).optional(),
+  promptTemplate: userText(20_000).nullable().optional(),
+});
 
 /** What every step in an answer has: its definition and where it stands. */
 export const StepCoreSchema = z.object({

@@ -439,6 +439,7 @@ describe('PATCH /api/workshops/{workshopId}', () => {
       'invalid_transition',
     );
     expect(problem).toMatchObject({ from, to });
+    expect(problem.detail).toBe(`${from === 'active' ? 'An' : 'A'} ${from} workshop cannot become ${to}.`);
     expect(await workshopRow(created.id)).toEqual(before);
   });
 
