@@ -101,6 +101,23 @@ export class OpenApiContract {
     );
   }
 
+  /** How the document's JSON request body schema for an operation judges `body`: empty when it accepts it. */
+  requestBodyErrors(method: string, template: string, body: unknown): string[] {
+    const validate = this.validator(
+      pointer(
+        'paths',
+        template,
+        method.toLowerCase(),
+        'requestBody',
+        'content',
+        'application/json',
+        'schema',
+      ),
+    );
+    if (validate(body)) return [];
+    return (validate.errors ?? []).map((error) => `body${error.instancePath || ''} ${error.message ?? ''}`);
+  }
+
   private templateFor(path: string): string | undefined {
     return this.matchers.find((matcher) => matcher.pattern.test(path))?.template;
   }

@@ -558,6 +558,18 @@ describe('DELETE /api/workshops/{workshopId}', () => {
     expect(await snapshotWorkshop(app.database.sql, created.id)).toEqual(before);
   });
 
+  it('answers 400 to a confirm that is neither true nor false (a documented answer), and deletes nothing', async () => {
+    const created = await populated('user_deleter');
+    const before = await snapshotWorkshop(app.database.sql, created.id);
+    const problem = await expectProblem(
+      await call('DELETE', `/api/workshops/${created.id}?confirm=AAA`, 'user_deleter'),
+      400,
+      'validation_failed',
+    );
+    expect(problem.errors).toEqual([expect.objectContaining({ path: 'confirm' })]);
+    expect(await snapshotWorkshop(app.database.sql, created.id)).toEqual(before);
+  });
+
   it('with ?confirm=true deletes it and every child row, leaving other workshops untouched', async () => {
     const doomed = await populated('user_deleter');
     const share = await json<{ shareToken: string }>(
