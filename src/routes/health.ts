@@ -32,6 +32,8 @@ const readinessRoute = publicRoute({
   method: 'get',
   path: '/health',
   operationId: 'getReadiness',
+  description:
+    '200 when the database answers within `HEALTH_TIMEOUT_MS` and every migration is applied; 503 with the same body, saying which check failed, otherwise. Never cached.',
   tags: ['health'],
   summary: 'Readiness: the database answers within a bounded time and every migration is applied',
   responses: {
@@ -45,6 +47,8 @@ const livenessRoute = publicRoute({
   method: 'get',
   path: '/health/live',
   operationId: 'getLiveness',
+  description:
+    'Answers 200 as long as the process runs, even when its configuration is invalid. Touches no database.',
   tags: ['health'],
   summary: 'Liveness: the process is up; touches nothing',
   responses: { 200: jsonResponse(LiveSchema, 'Alive') },

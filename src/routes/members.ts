@@ -21,6 +21,7 @@ const listRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}/members',
   operationId: 'listMembers',
+  description: 'Members of any role.',
   tags: ['members'],
   summary: 'Members and their roles',
   request: { params: WorkshopIdParams },
@@ -34,6 +35,8 @@ const putRoute = authenticatedRoute({
   method: 'put',
   path: '/workshops/{workshopId}/members/{clerkUserId}',
   operationId: 'putMember',
+  description:
+    "Owners only. 201 when the user becomes a member, 200 when an existing member's role changes; 409 `last_owner` when it would leave the workshop without an owner.",
   tags: ['members'],
   summary: 'Add a member or change their role (owners only); the last owner cannot be demoted',
   request: {
@@ -51,6 +54,8 @@ const deleteRoute = authenticatedRoute({
   method: 'delete',
   path: '/workshops/{workshopId}/members/{clerkUserId}',
   operationId: 'removeMember',
+  description:
+    'Owners may remove anyone; any member may remove themself. 409 `last_owner` when the last owner would go.',
   tags: ['members'],
   summary: 'Remove a member (owners), or leave (the member themself); the last owner cannot leave',
   request: { params: MemberParams },

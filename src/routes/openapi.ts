@@ -7,6 +7,7 @@ const documentRoute = publicRoute({
   method: 'get',
   path: '/openapi.json',
   operationId: 'getOpenApiDocument',
+  description: 'The document is built once per process from the same schemas that validate requests.',
   tags: ['meta'],
   summary: 'This OpenAPI 3.1 document',
   responses: {

@@ -53,6 +53,8 @@ const patchRoute = authenticatedRoute({
   method: 'patch',
   path: '/step-definitions/{stepId}',
   operationId: 'updateStepDefinition',
+  description:
+    "Admins only (role `admin` in the token's metadata). The public list shows the change at once where it was made.",
   tags: ['step definitions'],
   summary: "Edit a definition's name, description or prompt template (admins), without a deploy",
   request: {

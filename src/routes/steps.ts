@@ -61,6 +61,7 @@ const listRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}/steps',
   operationId: 'listSteps',
+  description: 'Members of any role. A step is `available` when every earlier step is complete.',
   tags: ['steps'],
   summary: 'The ten steps: definition fields, status, times, completion and availability',
   request: { params: WorkshopIdParams },
@@ -71,6 +72,8 @@ const getRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}/steps/{stepId}',
   operationId: 'getStep',
+  description:
+    "Members of any role; reading a later, unavailable step is allowed. Conditional with `If-None-Match`. Records the visit in the caller's session (`X-Session-Id`).",
   tags: ['steps'],
   summary: 'One step with its output (a visit: a meaningful activity for the session)',
   request: { params: StepParams },
@@ -85,6 +88,8 @@ const putOutputRoute = authenticatedRoute({
   method: 'put',
   path: '/workshops/{workshopId}/steps/{stepId}/output',
   operationId: 'saveStepOutput',
+  description:
+    'Editors and owners. The step must be available (409 `step_unavailable` otherwise); a not-started step becomes in progress. The output is stored exactly as sent, key order included, up to 256 KiB.',
   tags: ['steps'],
   summary: "Save (overwrite) a step's output; starts a not-started step; honours If-Match",
   request: { params: StepParams, body: jsonRequestBody(PutOutputSchema) },
@@ -98,6 +103,8 @@ const completeRoute = authenticatedRoute({
   method: 'post',
   path: '/workshops/{workshopId}/steps/{stepId}/complete',
   operationId: 'completeStep',
+  description:
+    'Editors and owners. `{by: "user"}` without `confirm: true` answers 428 `confirmation_required`; an unavailable step answers 409. Completing the last step completes the workshop.',
   tags: ['steps'],
   summary: 'Complete a step: confirmed by the AI, or skipped by the user with confirm: true',
   request: { params: StepParams, body: jsonRequestBody(CompleteStepSchema) },
@@ -111,6 +118,8 @@ const contextRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}/steps/{stepId}/context',
   operationId: 'getStepContext',
+  description:
+    'Members of any role. Each earlier step with its output (null when it has none) and a prompt built from them.',
   tags: ['steps'],
   summary: 'The outputs of every earlier step, in order, ready for an AI prompt (a meaningful activity)',
   request: { params: StepParams },

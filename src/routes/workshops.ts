@@ -52,6 +52,8 @@ const listRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops',
   operationId: 'listWorkshops',
+  description:
+    'Any signed-in caller; every workshop they are a member of, with their role. Pages with `limit` and the opaque `cursor` from `nextCursor`.',
   tags: ['workshops'],
   summary: "The caller's workshops (any role), newest activity first",
   request: { query: ListWorkshopsQuery },
@@ -62,6 +64,8 @@ const createWorkshopRoute = authenticatedRoute({
   method: 'post',
   path: '/workshops',
   operationId: 'createWorkshop',
+  description:
+    "Any signed-in caller, up to their plan's cap (403 `workshop_cap_reached` with `cap`, `plan` and `count`). An `Idempotency-Key` makes a retry answer as the first request did.",
   tags: ['workshops'],
   summary: 'Start a workshop: the workshop (draft), owner membership and ten not-started steps, atomically',
   request: { body: jsonRequestBody(CreateWorkshopSchema) },
@@ -78,6 +82,8 @@ const getRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}',
   operationId: 'getWorkshop',
+  description:
+    'Members of any role; anyone else gets 404, exactly as for a workshop that does not exist. Conditional with `If-None-Match`.',
   tags: ['workshops'],
   summary: "One workshop with the caller's role, a summary of its steps, progress and current step",
   request: { params: WorkshopIdParams },
@@ -111,6 +117,8 @@ const deleteRoute = authenticatedRoute({
   method: 'delete',
   path: '/workshops/{workshopId}',
   operationId: 'deleteWorkshop',
+  description:
+    'Owners only. Without `?confirm=true` it answers 428 `confirmation_required` with `wouldDelete` (the counts of steps, sessions, build packs and members that would go) and deletes nothing.',
   tags: ['workshops'],
   summary: 'Delete for real, with everything in it; needs ?confirm=true',
   request: { params: WorkshopIdParams, query: DeleteWorkshopQuery },
