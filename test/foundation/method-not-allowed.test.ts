@@ -52,6 +52,14 @@ describe('a method a known path does not support', () => {
     expect(checked).toBeGreaterThan(30);
   });
 
+  it('is decided without the database', async () => {
+    const { result, roundTrips } = await testApp.countRoundTrips(() =>
+      testApp.request('/api/workshops/ws_k3x9q2m8v7b1n4c6z5l0p8r2', { method: 'POST' }),
+    );
+    await expectProblem(result, 405, 'method_not_allowed');
+    expect(roundTrips).toBe(0);
+  });
+
   it('still answers 404 on a path the app does not serve at all', async () => {
     const response = await testApp.request('/api/no-such-thing', { method: 'POST' });
     await expectProblem(response, 404, 'not_found');
