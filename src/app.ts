@@ -1,5 +1,6 @@
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
+import { allowedMethodsOf } from './lib/allowed-methods';
 import { createRouter } from './lib/create-router';
 import { bodyLimits } from './middleware/body-limit';
 import { configMiddleware } from './middleware/config';
@@ -54,7 +55,7 @@ export function createApp() {
     .route('/api', docsRoutes)
     .route('/api', openApiRoutes(app));
 
-  app.notFound(handleNotFound);
+  app.notFound(handleNotFound(allowedMethodsOf(app.routes)));
   app.onError(handleError);
   return routes;
 }

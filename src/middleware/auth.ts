@@ -1,5 +1,5 @@
 import { verifyToken } from '@clerk/backend';
-import { TokenVerificationError } from '@clerk/backend/errors';
+import { TokenVerificationError, TokenVerificationErrorReason } from '@clerk/backend/errors';
 import { isMachineToken } from '@clerk/backend/internal';
 import { decodeJwt } from '@clerk/backend/jwt';
 import { createMiddleware } from 'hono/factory';
@@ -60,10 +60,33 @@ async function verifySessionToken(token: string, config: Config) {
       issuer: config.CLERK_ISSUER,
       clockSkewInMs: 0,
     });
-    return claims.sub && claims.sts !== 'pending' ? claims : undefined;
+    if (claims.sub && claims.sts !== 'pending') return claims;
+    throw unauthorized(REFUSALS.other);
   } catch (error) {
-    if (error instanceof TokenVerificationError) return undefined;
+    if (error instanceof TokenVerificationError) throw unauthorized(refusalOf(error));
     throw error;
+  }
+}
+
+/**
+ * What a 401 says about a token that was verified and refused. Clerk checks the signature before any
+ * claim, so "expired" is only ever said of a token this instance signed; every other refusal reads alike.
+ */
+const REFUSALS = {
+  expired: 'The session token has expired.',
+  signature: 'The session token signature is invalid.',
+  other: 'The session token is not valid for this API.',
+} as const;
+
+function refusalOf(error: TokenVerificationError): string {
+  switch (error.reason) {
+    case TokenVerificationErrorReason.TokenExpired:
+      return REFUSALS.expired;
+    case TokenVerificationErrorReason.TokenInvalidSignature:
+    case TokenVerificationErrorReason.TokenVerificationFailed:
+      return REFUSALS.signature;
+    default:
+      return REFUSALS.other;
   }
 }
 
@@ -77,7 +100,6 @@ async function authenticate(authorization: string | undefined, config: Config): 
   if (!token || !looksLikeSessionJwt(token)) throw unauthorized('The bearer token is not a session token.');
 
   const claims = await verifySessionToken(token, config);
-  if (!claims) throw unauthorized('The session token is invalid or expired.');
   const caller = callerFromClaims(claims.sub, claims, config.WORKSHOP_CAPS);
   cache.set(token, caller, claims.exp * 1000);
   return caller;

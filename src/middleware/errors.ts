@@ -88,5 +88,29 @@ export const handleError: ErrorHandler<AppEnv> = (error, c) => {
   return problemResponse(c, new ApiError('internal_error', 'Something went wrong on our side.'));
 };
 
-export const handleNotFound: NotFoundHandler<AppEnv> = (c) =>
-  problemResponse(c, new ApiError('not_found', `No route matches ${c.req.method} ${c.req.path}.`));
+/**
+ * No route for this method and path: 405 with `Allow` when the path exists with other methods (HTTP's
+ * answer), else 404. `allowedMethods` is read from the app's own route list.
+ */
+export function handleNotFound(
+  allowedMethods: (path: string) => string[] | undefined,
+): NotFoundHandler<AppEnv> {
+  return (c) => {
+    const allowed = allowedMethods(c.req.path);
+    if (!allowed) {
+      return problemResponse(c, new ApiError('not_found', `No route matches ${c.req.method} ${c.req.path}.`));
+    }
+    const allow = allowed.join(', ');
+    return problemResponse(
+      c,
+      new ApiError(
+        'method_not_allowed',
+        `${c.req.path} does not support ${c.req.method}; it supports ${allow}.`,
+        {
+          headers: { Allow: allow },
+          extensions: { allowedMethods: allowed },
+        },
+      ),
+    );
+  };
+}

@@ -40,10 +40,12 @@ import {
   CreateBuildPackSchema,
 } from '../schemas/build-packs';
 import {
+  HEADERS,
   jsonRequestBody,
   jsonResponse,
   notModifiedResponse,
   problemResponses,
+  responseHeaders,
   WorkshopIdParams,
 } from '../schemas/common';
 
@@ -62,6 +64,8 @@ const toBuildPack = (row: BuildPackRow) => ({
 const createPackRoute = authenticatedRoute({
   method: 'post',
   path: '/workshops/{workshopId}/build-packs',
+  operationId: 'createBuildPack',
+  description: 'Editors and owners. An `Idempotency-Key` makes a retry answer as the first request did.',
   tags: ['build packs'],
   summary:
     'Create a build pack (Markdown, JSON or PDF); its content is always rendered from the current outputs',
@@ -70,14 +74,20 @@ const createPackRoute = authenticatedRoute({
     body: jsonRequestBody(CreateBuildPackSchema),
   },
   responses: {
-    201: jsonResponse(BuildPackSchema, 'Created; `Location` names it, `contentUrl` renders it'),
-    ...problemResponses(400, 401, 403, 404, 409, 413, 422, 429),
+    201: jsonResponse(
+      BuildPackSchema,
+      'Created; `Location` names it, `contentUrl` renders it',
+      HEADERS.location,
+    ),
+    ...problemResponses(400, 401, 403, 404, 409, 413, 415, 422, 429),
   },
 });
 
 const listRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}/build-packs',
+  operationId: 'listBuildPacks',
+  description: 'Members of any role.',
   tags: ['build packs'],
   summary: "The workshop's build packs, newest first",
   request: { params: WorkshopIdParams },
@@ -87,6 +97,8 @@ const listRoute = authenticatedRoute({
 const getRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}/build-packs/{packId}',
+  operationId: 'getBuildPack',
+  description: 'Members of any role.',
   tags: ['build packs'],
   summary: "A build pack's metadata",
   request: { params: BuildPackParams },
@@ -96,6 +108,7 @@ const getRoute = authenticatedRoute({
 const contentRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}/build-packs/{packId}/content',
+  operationId: 'getBuildPackContent',
   tags: ['build packs'],
   summary: 'The build pack, rendered now from the current step outputs',
   description:
@@ -106,6 +119,10 @@ const contentRoute = authenticatedRoute({
   responses: {
     200: {
       description: 'The rendered pack',
+      headers: responseHeaders({
+        ...HEADERS.etag,
+        'Content-Disposition': 'An attachment, with a file name made from the title',
+      }),
       content: {
         'text/markdown': { schema: z.string() },
         'application/json': { schema: buildPackDocumentSchema },
@@ -120,10 +137,12 @@ const contentRoute = authenticatedRoute({
 const deleteRoute = authenticatedRoute({
   method: 'delete',
   path: '/workshops/{workshopId}/build-packs/{packId}',
+  operationId: 'deleteBuildPack',
+  description: 'Editors and owners.',
   tags: ['build packs'],
   summary: 'Delete a build pack',
   request: { params: BuildPackParams },
-  responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 403, 404) },
+  responses: { 204: { description: 'Deleted' }, ...problemResponses(401, 403, 404, 413) },
 });
 
 const buildPackLimitReached = (count: number) =>

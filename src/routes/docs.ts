@@ -1,5 +1,7 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { createRouter } from '../lib/create-router';
+import { publicRoute } from '../lib/public-route';
+import { serverErrorResponse } from '../schemas/common';
 
 export const OPENAPI_DOCUMENT_PATH = '/api/openapi.json';
 /** Copied out of node_modules by scripts/copy-static-assets.mjs and served from ./public, never from a CDN. */
@@ -55,9 +57,10 @@ const DOCS_HTML = `<!doctype html>
 </html>
 `;
 
-const docsRoute = createRoute({
+const docsRoute = publicRoute({
   method: 'get',
   path: '/docs',
+  operationId: 'getApiReference',
   tags: ['meta'],
   summary: 'Interactive API reference for this document (Scalar), served entirely from this origin',
   description:
@@ -68,6 +71,7 @@ const docsRoute = createRoute({
       description: 'The API reference page',
       content: { 'text/html': { schema: z.string().openapi({ example: '<!doctype html>…' }) } },
     },
+    ...serverErrorResponse,
   },
 });
 

@@ -1,11 +1,12 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { createDb } from '../db/client';
 import { startDeadline } from '../db/deadline';
 import { classifyDatabaseFailure } from '../db/errors';
 import { EXPECTED_MIGRATIONS, readMigrationStatus } from '../db/migrations';
 import { createRoundTripRecord } from '../db/round-trip-record';
 import { createRouter } from '../lib/create-router';
-import { jsonResponse } from '../schemas/common';
+import { publicRoute } from '../lib/public-route';
+import { jsonResponse, serverErrorResponse } from '../schemas/common';
 
 const HealthSchema = z
   .object({
@@ -28,20 +29,27 @@ const HealthSchema = z
 
 const LiveSchema = z.object({ status: z.literal('ok') }).openapi('Liveness');
 
-const readinessRoute = createRoute({
+const readinessRoute = publicRoute({
   method: 'get',
   path: '/health',
+  operationId: 'getReadiness',
+  description:
+    '200 when the database answers within `HEALTH_TIMEOUT_MS` and every migration is applied; 503 with the same body, saying which check failed, otherwise. Never cached.',
   tags: ['health'],
   summary: 'Readiness: the database answers within a bounded time and every migration is applied',
   responses: {
     200: jsonResponse(HealthSchema, 'Ready'),
     503: jsonResponse(HealthSchema, 'Not ready'),
+    ...serverErrorResponse,
   },
 });
 
-const livenessRoute = createRoute({
+const livenessRoute = publicRoute({
   method: 'get',
   path: '/health/live',
+  operationId: 'getLiveness',
+  description:
+    'Answers 200 as long as the process runs, even when its configuration is invalid. Touches no database.',
   tags: ['health'],
   summary: 'Liveness: the process is up; touches nothing',
   responses: { 200: jsonResponse(LiveSchema, 'Alive') },

@@ -8,6 +8,9 @@ import { MeSchema } from '../schemas/workshops';
 const meRoute = authenticatedRoute({
   method: 'get',
   path: '/me',
+  operationId: 'getMe',
+  description:
+    'Any signed-in caller. The plan comes from the verified token only; the cap from `WORKSHOP_CAPS`.',
   tags: ['me'],
   summary: 'The caller: user id, plan, workshop cap and how many workshops they own',
   responses: {

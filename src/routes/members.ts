@@ -46,6 +46,8 @@ function refused(change: MemberChange, ownerLimit: number): ApiError {
 const listRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}/members',
+  operationId: 'listMembers',
+  description: 'Members of any role.',
   tags: ['members'],
   summary: 'Members and their roles',
   request: { params: WorkshopIdParams },
@@ -58,6 +60,9 @@ const listRoute = authenticatedRoute({
 const putRoute = authenticatedRoute({
   method: 'put',
   path: '/workshops/{workshopId}/members/{clerkUserId}',
+  operationId: 'putMember',
+  description:
+    "Owners only. 201 when the user becomes a member, 200 when an existing member's role changes; 409 `last_owner` when it would leave the workshop without an owner.",
   tags: ['members'],
   summary: 'Add a member or change their role (owners only); the last owner cannot be demoted',
   request: {
@@ -67,17 +72,20 @@ const putRoute = authenticatedRoute({
   responses: {
     200: jsonResponse(MemberSchema, 'Role changed'),
     201: jsonResponse(MemberSchema, 'Member added'),
-    ...problemResponses(400, 401, 403, 404, 409),
+    ...problemResponses(400, 401, 403, 404, 409, 413, 415),
   },
 });
 
 const deleteRoute = authenticatedRoute({
   method: 'delete',
   path: '/workshops/{workshopId}/members/{clerkUserId}',
+  operationId: 'removeMember',
+  description:
+    'Owners may remove anyone; any member may remove themself. 409 `last_owner` when the last owner would go.',
   tags: ['members'],
   summary: 'Remove a member (owners), or leave (the member themself); the last owner cannot leave',
   request: { params: MemberParams },
-  responses: { 204: { description: 'Removed' }, ...problemResponses(401, 403, 404, 409) },
+  responses: { 204: { description: 'Removed' }, ...problemResponses(401, 403, 404, 409, 413) },
 });
 
 export const memberRoutes = createRouter()

@@ -1,9 +1,13 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { type AppRouter, createRouter } from '../lib/create-router';
+import { publicRoute } from '../lib/public-route';
+import { serverErrorResponse } from '../schemas/common';
 
-const documentRoute = createRoute({
+const documentRoute = publicRoute({
   method: 'get',
   path: '/openapi.json',
+  operationId: 'getOpenApiDocument',
+  description: 'The document is built once per process from the same schemas that validate requests.',
   tags: ['meta'],
   summary: 'This OpenAPI 3.1 document',
   responses: {
@@ -13,8 +17,36 @@ const documentRoute = createRoute({
         'application/json': { schema: z.record(z.string(), z.unknown()).openapi('OpenAPIDocument') },
       },
     },
+    ...serverErrorResponse,
   },
 });
+
+/** Every tag an operation uses, described once; the document test keeps the two in step. */
+export const TAGS = [
+  { name: 'workshops', description: 'A workshop: one idea worked through ten design-thinking steps' },
+  { name: 'steps', description: "A workshop's ten steps: their status, structured outputs and completion" },
+  { name: 'members', description: 'Who may see or change a workshop, and with which role' },
+  { name: 'sharing', description: 'Read-only links that work without signing in' },
+  {
+    name: 'sessions',
+    description: 'Periods of work on a workshop, written only once something meaningful happens',
+  },
+  {
+    name: 'build packs',
+    description: 'Markdown, JSON or PDF exports rendered from the current step outputs',
+  },
+  {
+    name: 'step definitions',
+    description: 'The ten steps themselves: names, descriptions and prompt templates',
+  },
+  { name: 'me', description: 'The signed-in caller' },
+  { name: 'webhooks', description: 'Events from Clerk, verified by their signature: account deletion' },
+  { name: 'health', description: 'Readiness and liveness probes' },
+  { name: 'meta', description: 'This document and its interactive reference' },
+];
+
+/** OpenAPI 3.1's SPDX `identifier`; the generator's types know only 3.0's license object. */
+const LICENSE = { name: 'Proprietary: all rights reserved', identifier: 'LicenseRef-Proprietary' };
 
 type OpenApiDocument = ReturnType<AppRouter['getOpenAPI31Document']>;
 
@@ -48,8 +80,13 @@ export function openApiRoutes(root: AppRouter) {
         description:
           'Persistence and REST backbone of an AI-guided design-thinking workshop: workshops, ten steps with ' +
           'structured outputs, lazily persisted sessions, members, share links and build packs. Errors are ' +
-          'RFC 9457 problem+json.',
+          'RFC 9457 problem+json. A method a path does not support answers 405 with `Allow`.',
+        contact: { name: 'workshop-api maintainers' },
+        license: LICENSE,
       },
+      // Relative: the document's own origin, whether that is a laptop, a preview or production.
+      servers: [{ url: '/', description: 'The origin that serves this document' }],
+      tags: TAGS,
     });
     return c.json(document, 200);
   });

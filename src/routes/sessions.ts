@@ -16,6 +16,8 @@ const toSession = (row: SessionRow) => ({
 const listRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}/sessions',
+  operationId: 'listSessions',
+  description: 'Members of any role. Only sessions in which something meaningful happened exist.',
   tags: ['sessions'],
   summary: 'Persisted sessions (periods of meaningful work), newest first',
   request: { params: WorkshopIdParams, query: ListSessionsQuery },
@@ -28,12 +30,15 @@ const listRoute = authenticatedRoute({
 const endRoute = authenticatedRoute({
   method: 'post',
   path: '/workshops/{workshopId}/sessions/{sessionId}/end',
+  operationId: 'endSession',
+  description:
+    'Members of any role. Ending twice is harmless; a session that was never written stays unwritten (`persisted: false`).',
   tags: ['sessions'],
   summary: 'End a session (idempotent); a session that was never persisted stays unwritten',
   request: { params: SessionParams },
   responses: {
     200: jsonResponse(EndedSessionSchema, 'Ended, or nothing to end'),
-    ...problemResponses(401, 404),
+    ...problemResponses(401, 404, 413),
   },
 });
 

@@ -1,8 +1,8 @@
-import { createRoute } from '@hono/zod-openapi';
 import { findSharedWorkshop, setShareToken } from '../db/queries/shares';
 import { ApiError, notFound } from '../lib/api-error';
 import { authenticatedRoute } from '../lib/authenticated-route';
 import { createRouter } from '../lib/create-router';
+import { publicRoute } from '../lib/public-route';
 import { publicUrl } from '../lib/public-url';
 import { newShareToken } from '../lib/share-token';
 import { toIso, toIsoOrNull } from '../lib/timestamps';
@@ -13,27 +13,34 @@ import { SharedWorkshopSchema, ShareSchema, ShareTokenParams } from '../schemas/
 const shareOnRoute = authenticatedRoute({
   method: 'put',
   path: '/workshops/{workshopId}/share',
+  operationId: 'shareWorkshop',
+  description: 'Owners only. The token is 43 URL-safe characters; the answer is never cached.',
   tags: ['sharing'],
   summary: 'Share read-only by link; every call issues a new token, so the previous link stops working',
   request: { params: WorkshopIdParams },
   responses: {
     200: jsonResponse(ShareSchema, 'Shared'),
-    ...problemResponses(401, 403, 404),
+    ...problemResponses(401, 403, 404, 413),
   },
 });
 
 const shareOffRoute = authenticatedRoute({
   method: 'delete',
   path: '/workshops/{workshopId}/share',
+  operationId: 'unshareWorkshop',
+  description: 'Owners only. The workshop becomes private and its token is forgotten.',
   tags: ['sharing'],
   summary: 'Stop sharing: the link answers 404 at once',
   request: { params: WorkshopIdParams },
-  responses: { 204: { description: 'Private again' }, ...problemResponses(401, 403, 404) },
+  responses: { 204: { description: 'Private again' }, ...problemResponses(401, 403, 404, 413) },
 });
 
-const sharedViewRoute = createRoute({
+const sharedViewRoute = publicRoute({
   method: 'get',
   path: '/shared/{shareToken}',
+  operationId: 'getSharedWorkshop',
+  description:
+    'No sign-in: the token is the credential. No member ids. An unknown or revoked token answers 404.',
   tags: ['sharing'],
   summary: 'The read-only view behind a share link (no sign-in)',
   request: { params: ShareTokenParams },

@@ -1,14 +1,21 @@
-import { createRoute, z } from '@hono/zod-openapi';
+import { z } from '@hono/zod-openapi';
 import { listStepDefinitions, updateStepDefinition } from '../db/queries/step-definitions';
 import type { StepDefinition } from '../db/schema';
 import { ApiError, notFound } from '../lib/api-error';
 import { authenticatedRoute } from '../lib/authenticated-route';
 import { createRouter } from '../lib/create-router';
 import { contentTag, matchesIfNoneMatch } from '../lib/etag';
+import { publicRoute } from '../lib/public-route';
 import { ReferenceDataCache, STEP_DEFINITIONS_TTL_MS } from '../lib/reference-data-cache';
 import { jsonDigest } from '../lib/sha256';
 import { requestDb } from '../middleware/database';
-import { jsonRequestBody, jsonResponse, notModifiedResponse, problemResponses } from '../schemas/common';
+import {
+  HEADERS,
+  jsonRequestBody,
+  jsonResponse,
+  notModifiedResponse,
+  problemResponses,
+} from '../schemas/common';
 import {
   StepDefinitionListSchema,
   StepDefinitionSchema,
@@ -29,14 +36,15 @@ const definitionsCache = new ReferenceDataCache<{ items: ReturnType<typeof toDef
   STEP_DEFINITIONS_TTL_MS,
 );
 
-const listRoute = createRoute({
+const listRoute = publicRoute({
   method: 'get',
   path: '/step-definitions',
+  operationId: 'listStepDefinitions',
   tags: ['step definitions'],
   summary: 'The ten design-thinking steps, in order (cacheable: ETag / If-None-Match)',
   description: `Served from a per-isolate copy for up to ${STEP_DEFINITIONS_TTL_MS / 1000} s, so a conditional GET costs no database round trip; an admin's edit is visible at once where it was made.`,
   responses: {
-    200: jsonResponse(StepDefinitionListSchema, 'Definitions'),
+    200: jsonResponse(StepDefinitionListSchema, 'Definitions', HEADERS.etag),
     304: notModifiedResponse,
     ...problemResponses(),
   },
@@ -45,6 +53,9 @@ const listRoute = createRoute({
 const patchRoute = authenticatedRoute({
   method: 'patch',
   path: '/step-definitions/{stepId}',
+  operationId: 'updateStepDefinition',
+  description:
+    "Admins only (role `admin` in the token's metadata). The public list shows the change at once where it was made.",
   tags: ['step definitions'],
   summary: "Edit a definition's name, description or prompt template (admins), without a deploy",
   request: {
@@ -53,7 +64,7 @@ const patchRoute = authenticatedRoute({
   },
   responses: {
     200: jsonResponse(StepDefinitionSchema, 'Updated'),
-    ...problemResponses(400, 401, 403, 404),
+    ...problemResponses(400, 401, 403, 404, 413, 415),
   },
 });
 

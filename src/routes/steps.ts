@@ -19,6 +19,7 @@ import { STEP_OUTPUT_LIMIT_BYTES } from '../middleware/body-limit';
 import { requestDb } from '../middleware/database';
 import { announceSession } from '../middleware/session';
 import {
+  HEADERS,
   jsonRequestBody,
   jsonResponse,
   notModifiedResponse,
@@ -64,6 +65,8 @@ const withOutput = (step: StepRow) => ({ ...stepBody(step), output: step.output 
 const listRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}/steps',
+  operationId: 'listSteps',
+  description: 'Members of any role. A step is `available` when every earlier step is complete.',
   tags: ['steps'],
   summary: 'The ten steps: definition fields, status, times, completion and availability',
   request: { params: WorkshopIdParams },
@@ -73,11 +76,14 @@ const listRoute = authenticatedRoute({
 const getRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}/steps/{stepId}',
+  operationId: 'getStep',
+  description:
+    "Members of any role; reading a later, unavailable step is allowed. Conditional with `If-None-Match`. Records the visit in the caller's session (`X-Session-Id`).",
   tags: ['steps'],
   summary: 'One step with its output (a visit: a meaningful activity for the session)',
   request: { params: StepParams },
   responses: {
-    200: jsonResponse(StepWithOutputSchema, 'The step; `ETag` names its version'),
+    200: jsonResponse(StepWithOutputSchema, 'The step; `ETag` names its version', HEADERS.etag),
     304: notModifiedResponse,
     ...problemResponses(401, 404),
   },
@@ -86,30 +92,39 @@ const getRoute = authenticatedRoute({
 const putOutputRoute = authenticatedRoute({
   method: 'put',
   path: '/workshops/{workshopId}/steps/{stepId}/output',
+  operationId: 'saveStepOutput',
+  description:
+    'Editors and owners. The step must be available (409 `step_unavailable` otherwise); a not-started step becomes in progress. The output is stored exactly as sent, key order included, up to 256 KiB.',
   tags: ['steps'],
   summary: "Save (overwrite) a step's output; starts a not-started step; honours If-Match",
   request: { params: StepParams, body: jsonRequestBody(PutOutputSchema) },
   responses: {
-    200: jsonResponse(StepWithOutputSchema, 'Saved'),
-    ...problemResponses(400, 401, 403, 404, 409, 412, 413),
+    200: jsonResponse(StepWithOutputSchema, 'Saved', HEADERS.etag),
+    ...problemResponses(400, 401, 403, 404, 409, 412, 413, 415),
   },
 });
 
 const completeRoute = authenticatedRoute({
   method: 'post',
   path: '/workshops/{workshopId}/steps/{stepId}/complete',
+  operationId: 'completeStep',
+  description:
+    'Editors and owners. `{by: "user"}` without `confirm: true` answers 428 `confirmation_required`; an unavailable step answers 409. Completing the last step completes the workshop.',
   tags: ['steps'],
   summary: 'Complete a step: confirmed by the AI, or skipped by the user with confirm: true',
   request: { params: StepParams, body: jsonRequestBody(CompleteStepSchema) },
   responses: {
-    200: jsonResponse(StepWithOutputSchema, 'Complete (also when it already was)'),
-    ...problemResponses(400, 401, 403, 404, 409, 428),
+    200: jsonResponse(StepWithOutputSchema, 'Complete (also when it already was)', HEADERS.etag),
+    ...problemResponses(400, 401, 403, 404, 409, 413, 415, 428),
   },
 });
 
 const contextRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}/steps/{stepId}/context',
+  operationId: 'getStepContext',
+  description:
+    'Members of any role. Each earlier step with its output (null when it has none) and a prompt built from them.',
   tags: ['steps'],
   summary: 'The outputs of every earlier step, in order, ready for an AI prompt (a meaningful activity)',
   request: { params: StepParams },

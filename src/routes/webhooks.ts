@@ -12,11 +12,12 @@ import {
   WebhookReceiptSchema,
 } from '../schemas/webhooks';
 
-const problems = problemResponses(400, 413);
+const problems = problemResponses(400, 413, 415);
 
 const clerkRoute = clerkWebhookRoute({
   method: 'post',
   path: '/webhooks/clerk',
+  operationId: 'receiveClerkWebhook',
   tags: ['webhooks'],
   summary: "Clerk's webhooks: a deleted user's data is erased",
   description:

@@ -24,12 +24,14 @@ import {
   readIdempotency,
 } from '../lib/idempotency';
 import { newId } from '../lib/ids';
+import { withIndefiniteArticle } from '../lib/indefinite-article';
 import { meets } from '../lib/roles';
 import { toIso, toIsoOrNull } from '../lib/timestamps';
 import { MANUAL_TRANSITIONS, statusesThatReach } from '../lib/workshop-status';
 import { titleFromIdea } from '../lib/workshop-title';
 import { requestDb } from '../middleware/database';
 import {
+  HEADERS,
   jsonRequestBody,
   jsonResponse,
   notModifiedResponse,
@@ -50,6 +52,9 @@ export const WORKSHOP_TAG = 'ws';
 const listRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops',
+  operationId: 'listWorkshops',
+  description:
+    'Any signed-in caller; every workshop they are a member of, with their role. Pages with `limit` and the opaque `cursor` from `nextCursor`.',
   tags: ['workshops'],
   summary: "The caller's workshops (any role), newest activity first",
   request: { query: ListWorkshopsQuery },
@@ -59,23 +64,32 @@ const listRoute = authenticatedRoute({
 const createWorkshopRoute = authenticatedRoute({
   method: 'post',
   path: '/workshops',
+  operationId: 'createWorkshop',
+  description:
+    "Any signed-in caller, up to their plan's cap (403 `workshop_cap_reached` with `cap`, `plan` and `count`). An `Idempotency-Key` makes a retry answer as the first request did.",
   tags: ['workshops'],
   summary: 'Start a workshop: the workshop (draft), owner membership and ten not-started steps, atomically',
   request: { body: jsonRequestBody(CreateWorkshopSchema) },
   responses: {
-    201: jsonResponse(WorkshopDetailSchema, 'Created; `Location` names it'),
-    ...problemResponses(400, 401, 403, 413, 422, 429),
+    201: jsonResponse(WorkshopDetailSchema, 'Created; `Location` names it', {
+      ...HEADERS.etag,
+      ...HEADERS.location,
+    }),
+    ...problemResponses(400, 401, 403, 413, 415, 422, 429),
   },
 });
 
 const getRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}',
+  operationId: 'getWorkshop',
+  description:
+    'Members of any role; anyone else gets 404, exactly as for a workshop that does not exist. Conditional with `If-None-Match`.',
   tags: ['workshops'],
   summary: "One workshop with the caller's role, a summary of its steps, progress and current step",
   request: { params: WorkshopIdParams },
   responses: {
-    200: jsonResponse(WorkshopDetailSchema, 'The workshop; `ETag` names its version'),
+    200: jsonResponse(WorkshopDetailSchema, 'The workshop; `ETag` names its version', HEADERS.etag),
     304: notModifiedResponse,
     ...problemResponses(401, 404),
   },
@@ -84,6 +98,7 @@ const getRoute = authenticatedRoute({
 const patchRoute = authenticatedRoute({
   method: 'patch',
   path: '/workshops/{workshopId}',
+  operationId: 'updateWorkshop',
   tags: ['workshops'],
   summary: 'Edit title, idea or status (allowed transitions only); honours If-Match',
   description: `Manual status transitions: ${Object.entries(MANUAL_TRANSITIONS)
@@ -94,20 +109,23 @@ const patchRoute = authenticatedRoute({
     body: jsonRequestBody(UpdateWorkshopSchema),
   },
   responses: {
-    200: jsonResponse(WorkshopDetailSchema, 'The updated workshop'),
-    ...problemResponses(400, 401, 403, 404, 409, 412, 413),
+    200: jsonResponse(WorkshopDetailSchema, 'The updated workshop', HEADERS.etag),
+    ...problemResponses(400, 401, 403, 404, 409, 412, 413, 415),
   },
 });
 
 const deleteRoute = authenticatedRoute({
   method: 'delete',
   path: '/workshops/{workshopId}',
+  operationId: 'deleteWorkshop',
+  description:
+    'Owners only. Without `?confirm=true` it answers 428 `confirmation_required` with `wouldDelete` (the counts of steps, sessions, build packs and members that would go) and deletes nothing.',
   tags: ['workshops'],
   summary: 'Delete for real, with everything in it; needs ?confirm=true',
   request: { params: WorkshopIdParams, query: DeleteWorkshopQuery },
   responses: {
     204: { description: 'Deleted' },
-    ...problemResponses(401, 403, 404, 428),
+    ...problemResponses(400, 401, 403, 404, 413, 428),
   },
 });
 
@@ -270,7 +288,7 @@ export const workshopRoutes = createRouter()
       }
       throw new ApiError(
         'invalid_transition',
-        `A ${result.previousStatus} workshop cannot become ${body.status}.`,
+        `${withIndefiniteArticle(String(result.previousStatus), { sentenceStart: true })} workshop cannot become ${body.status}.`,
         { extensions: { from: result.previousStatus, to: body.status } },
       );
     }

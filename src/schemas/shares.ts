@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { Timestamp } from './common';
-import { StepCoreSchema, StepOutputSchema } from './steps';
+import { NullableStepOutputSchema, StepCoreSchema } from './steps';
 import { ProgressSchema, WorkshopStatusSchema } from './workshops';
 
 export const SHARE_TOKEN_PATTERN = /^[A-Za-z0-9_-]{43}$/;
@@ -29,7 +29,7 @@ export const SharedStepSchema = StepCoreSchema.extend({
   startedAt: Timestamp.nullable(),
   completedAt: Timestamp.nullable(),
   updatedAt: Timestamp,
-  output: StepOutputSchema.nullable(),
+  output: NullableStepOutputSchema,
 }).openapi('SharedStep');
 
 export const SharedWorkshopSchema = z

@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { STEP_COMPLETIONS, STEP_STATUSES } from '../db/schema';
 import { findOutputProblem } from '../lib/json-output';
-import { Timestamp, userText, WorkshopIdParams } from './common';
+import { patchBody, Timestamp, userText, WorkshopIdParams } from './common';
 import { WorkshopStatusSchema } from './workshops';
 
 export const StepIdParam = z
@@ -16,7 +16,9 @@ const isJsonObject = (value: unknown): value is Record<string, unknown> =>
 
 // Not z.record: parsing through it would silently drop a "__proto__" key, and outputs are kept as sent.
 export const StepOutputSchema = z
-  .custom<Record<string, unknown>>(isJsonObject, { message: 'must be a JSON object' })
+  .custom<Record<string, unknown>>(isJsonObject, {
+    error: (issue) => (issue.input === undefined ? 'required' : 'must be a JSON object'),
+  })
   .superRefine((output, ctx) => {
     const problem = findOutputProblem(output);
     if (problem) ctx.addIssue({ code: 'custom', message: `${problem.path} ${problem.message}` });
@@ -28,6 +30,14 @@ export const StepOutputSchema = z
       'The step\'s structured output: any JSON object (at most 256 KiB as UTF-8 JSON), read back exactly as written, key order included (keys that are array indices, such as "2", come first in ascending order, as in every JavaScript object)',
     example: { problem: 'Shift workers eat badly', whoHasIt: ['nurses', 'warehouse staff'] },
   });
+
+/**
+ * A step's output in an answer: null until one is saved. Written as `anyOf [StepOutput, null]` rather than
+ * a nullable StepOutput, which the generator emits as an `allOf` that no null can satisfy.
+ */
+export const NullableStepOutputSchema = z.union([StepOutputSchema, z.null()]).openapi({
+  description: 'The saved output, or null while the step has none',
+});
 
 export const StepDefinitionSchema = z
   .object({
@@ -44,16 +54,11 @@ export const StepDefinitionListSchema = z
   .object({ items: z.array(StepDefinitionSchema) })
   .openapi('StepDefinitionList');
 
-export const UpdateStepDefinitionSchema = z
-  .strictObject({
-    name: userText(100).optional(),
-    description: userText(1_000).optional(),
-    promptTemplate: userText(20_000).nullable().optional(),
-  })
-  .refine((body) => Object.keys(body).length > 0, {
-    message: 'send at least one of name, description, promptTemplate',
-  })
-  .openapi('UpdateStepDefinition');
+export const UpdateStepDefinitionSchema = patchBody('UpdateStepDefinition', {
+  name: userText(100).optional(),
+  description: userText(1_000).optional(),
+  promptTemplate: userText(20_000).nullable().optional(),
+});
 
 /** What every step in an answer has: its definition and where it stands. */
 export const StepCoreSchema = z.object({
@@ -73,7 +78,7 @@ export const StepSchema = StepCoreSchema.extend({
   updatedAt: Timestamp,
 }).openapi('Step');
 
-export const StepWithOutputSchema = StepSchema.extend({ output: StepOutputSchema.nullable() }).openapi(
+export const StepWithOutputSchema = StepSchema.extend({ output: NullableStepOutputSchema }).openapi(
   'StepWithOutput',
 );
 
@@ -101,7 +106,7 @@ export const StepContextSchema = z
       description: z.string(),
       promptTemplate: z.string().nullable(),
     }),
-    earlierSteps: z.array(StepCoreSchema.extend({ output: StepOutputSchema.nullable() })),
+    earlierSteps: z.array(StepCoreSchema.extend({ output: NullableStepOutputSchema })),
     prompt: z
       .string()
       .openapi({ description: 'The idea and every earlier output as text, ready for an AI prompt' }),

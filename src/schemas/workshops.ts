@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
 import { STEP_COMPLETIONS, STEP_STATUSES, WORKSHOP_STATUSES } from '../db/schema';
-import { Timestamp, userText } from './common';
+import { patchBody, Timestamp, userText } from './common';
 
 export const WorkshopStatusSchema = z.enum(WORKSHOP_STATUSES).openapi('WorkshopStatus');
 
@@ -86,16 +86,11 @@ export const CreateWorkshopSchema = z
   })
   .openapi('CreateWorkshop');
 
-export const UpdateWorkshopSchema = z
-  .strictObject({
-    title: userText(200).optional(),
-    originalIdea: userText(10_000).optional(),
-    status: WorkshopStatusSchema.optional(),
-  })
-  .refine((body) => Object.keys(body).length > 0, {
-    message: 'send at least one of title, originalIdea, status',
-  })
-  .openapi('UpdateWorkshop');
+export const UpdateWorkshopSchema = patchBody('UpdateWorkshop', {
+  title: userText(200).optional(),
+  originalIdea: userText(10_000).optional(),
+  status: WorkshopStatusSchema.optional(),
+});
 
 export const DeleteWorkshopQuery = z.object({
   confirm: z.enum(['true', 'false']).optional().openapi({ description: 'Must be `true` to delete' }),

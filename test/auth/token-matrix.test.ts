@@ -235,6 +235,42 @@ describe('GET /api/me refuses anything but a valid session token of this instanc
   });
 });
 
+describe('what the 401 says', () => {
+  async function detailFor(authorization: string): Promise<string> {
+    return (
+      await expectProblem(
+        await app.request('/api/me', { headers: { Authorization: authorization } }),
+        401,
+        'unauthorized',
+      )
+    ).detail;
+  }
+
+  it('says a token of this instance has expired, and nothing more', async () => {
+    expect(await detailFor(`Bearer ${await app.token('user_owner', { expiresIn: -60 })}`)).toBe(
+      'The session token has expired.',
+    );
+  });
+
+  it('says the signature is invalid for a token signed by another key or tampered with, expired or not', async () => {
+    const signature = 'The session token signature is invalid.';
+    expect(
+      await detailFor(`Bearer ${await mintSessionToken(stranger.privateKeyPem, { userId: 'user_owner' })}`),
+    ).toBe(signature);
+    expect(await detailFor(`Bearer ${await tamperedToken()}`)).toBe(signature);
+    const expiredForgery = await mintSessionToken(stranger.privateKeyPem, {
+      userId: 'user_owner',
+      expiresIn: -60,
+    });
+    expect(await detailFor(`Bearer ${expiredForgery}`)).toBe(signature);
+  });
+
+  it('gives any other refusal of a well-signed token one general text', async () => {
+    const otherParty = await app.token('user_owner', { authorizedParty: 'https://evil.example' });
+    expect(await detailFor(`Bearer ${otherParty}`)).toBe('The session token is not valid for this API.');
+  });
+});
+
 describe('the network guard', () => {
   it("sits on the path the app's own requests take (its database calls go through it)", async () => {
     const before = network.loopback.count;

@@ -6,6 +6,8 @@
  * Known limit of the inference: GET …/build-packs/{packId}/content declares three content types for one
  * 200 (text/markdown, application/json, application/pdf); `res.json()` is then typed `unknown`, so the
  * JSON pack's document must be validated (or read as text) by the client. See the last test.
+ * Every response also passes the app's OpenAPI document (the test app checks each one), so the types hc
+ * infers from the route definitions and the document a generator reads cannot drift apart unnoticed.
  * Error responses are part of the typed union (`problemResponses()` declares literal statuses), so a
  * body is typed only once the status has been checked: `assertStatus` below does both.
  */
@@ -35,7 +37,7 @@ beforeAll(async () => {
   t = await createTestApp();
   auth = { Authorization: `Bearer ${await t.token('user_typed_client', { plan: 'pro' })}` };
   client = hc<AppType>('http://localhost', {
-    fetch: async (input: RequestInfo | URL, init?: RequestInit) => t.app.request(input, init, t.env),
+    fetch: async (input: RequestInfo | URL, init?: RequestInit) => t.request(String(input), init),
     headers: () => auth,
   });
 });
@@ -86,6 +88,25 @@ describe('hc<AppType> drives a whole workshop', () => {
     );
   });
 
+  it('types an output that is not there yet as null: one step, and every step of the shared view', async () => {
+    const read = await client.api.workshops[':workshopId'].steps[':stepId'].$get({
+      param: { workshopId, stepId: 'challenge' },
+    });
+    assertStatus(read, 200);
+    const step = await read.json();
+    expectTypeOf(step.output).toEqualTypeOf<{ [key: string]: JSONValue } | null>();
+    expect(step.output).toBeNull();
+
+    const shared = await client.api.workshops[':workshopId'].share.$put({ param: { workshopId } });
+    assertStatus(shared, 200);
+    const { shareToken } = await shared.json();
+    const view = await client.api.shared[':shareToken'].$get({ param: { shareToken } });
+    assertStatus(view, 200);
+    const { steps } = await view.json();
+    expectTypeOf(steps).items.toHaveProperty('output').toEqualTypeOf<{ [key: string]: JSONValue } | null>();
+    expect(steps.map((sharedStep) => sharedStep.output)).toEqual(STEP_OUTPUTS.map(() => null));
+  });
+
   it('reads the context, saves the output and completes each step in turn', async () => {
     const steps = client.api.workshops[':workshopId'].steps[':stepId'];
     let sessionId: string | undefined;
@@ -99,7 +120,9 @@ describe('hc<AppType> drives a whole workshop', () => {
       sessionId = contextRes.headers.get('x-session-id') ?? undefined;
       const context = await contextRes.json();
       expectTypeOf(context.prompt).toEqualTypeOf<string>();
-      expectTypeOf(context.earlierSteps).items.toHaveProperty('output');
+      expectTypeOf(context.earlierSteps)
+        .items.toHaveProperty('output')
+        .toEqualTypeOf<{ [key: string]: JSONValue } | null>();
       expect(context.step.id).toBe(stepId);
       expect(context.earlierSteps.map((step) => [step.id, step.output])).toEqual(
         STEP_OUTPUTS.slice(0, index).map((step) => [step.id, step.output]),

@@ -90,7 +90,7 @@ describe('an unknown route', () => {
   it.each([
     ['GET', '/api/no-such-route'],
     ['POST', '/api/no-such-route'],
-    ['DELETE', '/api/health'],
+    ['DELETE', '/api/health/nothing-here'],
     ['GET', '/'],
     ['GET', '/api'],
   ])('%s %s answers a 404 problem+json with type, title, status, detail and code', async (method, path) => {

@@ -498,6 +498,13 @@ describe('PUT /api/workshops/{workshopId}/steps/{stepId}/output', () => {
       expect(await snapshot(workshop)).toEqual(before);
     });
 
+    it('says the output wrapper is required when it is missing, and what it is when it is of the wrong kind', async () => {
+      const missing = await expectProblem(await send('{"problem": "x"}'), 400, 'validation_failed');
+      expect(missing.errors).toContainEqual({ path: 'output', message: 'required' });
+      const wrongKind = await expectProblem(await send('{"output": [1]}'), 400, 'validation_failed');
+      expect(wrongKind.errors).toEqual([{ path: 'output', message: 'must be a JSON object' }]);
+    });
+
     it('malformed JSON', async () => {
       await expectProblem(await send('{"output": {'), 400, 'malformed_json');
       expect(await snapshot(workshop)).toEqual(before);

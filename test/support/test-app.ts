@@ -4,6 +4,7 @@ import { localClerkEnv } from '../../scripts/local-auth/local-clerk';
 import { type MintOptions, mintSessionToken } from '../../scripts/local-auth/mint-token';
 import { type SqlEndpoint, startSqlEndpoint } from '../../scripts/local-stack/sql-endpoint';
 import { createApp } from '../../src/app';
+import { assertKeepsToContract, OpenApiContract, type OpenApiDocument } from './openapi-contract';
 import { createTestDatabase, type TestDatabase } from './test-database';
 
 export interface TestApp {
@@ -11,6 +12,10 @@ export interface TestApp {
   env: Record<string, string>;
   database: TestDatabase;
   endpoint: SqlEndpoint;
+  /**
+   * A request to the app. Its answer is checked against the app's OpenAPI document (status, content type,
+   * body schema, documented headers): a departure fails the test that received it.
+   */
   request(path: string, init?: RequestInit): Promise<Response>;
   /** A Clerk-shaped session token signed with this app's test key. */
   token(userId: string, options?: Omit<MintOptions, 'userId'>): Promise<string>;
@@ -19,6 +24,20 @@ export interface TestApp {
   /** How many requests reached the SQL endpoint for this database while `action` ran. */
   countRoundTrips<T>(action: () => Promise<T>): Promise<{ result: T; roundTrips: number }>;
   close(): Promise<void>;
+}
+
+let contract: Promise<OpenApiContract> | undefined;
+
+/** The document is the same for every app of this process: read it once, straight from the app. */
+function contractOf(
+  app: ReturnType<typeof createApp>,
+  env: Record<string, string>,
+): Promise<OpenApiContract> {
+  contract ??= (async () => {
+    const response = await app.request('/api/openapi.json', {}, env);
+    return new OpenApiContract((await response.json()) as OpenApiDocument);
+  })();
+  return contract;
 }
 
 /** The real app, the real driver and real Postgres: a database of its own behind a local SQL-over-HTTP endpoint. */
@@ -47,7 +66,16 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
     env,
     database,
     endpoint,
-    request: async (path, init) => app.request(path, init, env),
+    request: async (path, init) => {
+      const response = await app.request(path, init, env);
+      const url = new URL(path, 'http://localhost');
+      await assertKeepsToContract(await contractOf(app, env), {
+        method: (init?.method ?? 'GET').toUpperCase(),
+        path: url.pathname,
+        response,
+      });
+      return response;
+    },
     token,
     as: async (userId, options) => ({ Authorization: `Bearer ${await token(userId, options)}` }),
     countRoundTrips: async (action) => {

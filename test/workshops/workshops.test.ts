@@ -449,6 +449,7 @@ describe('PATCH /api/workshops/{workshopId}', () => {
       'invalid_transition',
     );
     expect(problem).toMatchObject({ from, to });
+    expect(problem.detail).toBe(`${from === 'active' ? 'An' : 'A'} ${from} workshop cannot become ${to}.`);
     expect(await workshopRow(created.id)).toEqual(before);
   });
 
@@ -564,6 +565,18 @@ describe('DELETE /api/workshops/{workshopId}', () => {
       428,
       'confirmation_required',
     );
+    expect(await snapshotWorkshop(app.database.sql, created.id)).toEqual(before);
+  });
+
+  it('answers 400 to a confirm that is neither true nor false (a documented answer), and deletes nothing', async () => {
+    const created = await populated('user_deleter');
+    const before = await snapshotWorkshop(app.database.sql, created.id);
+    const problem = await expectProblem(
+      await call('DELETE', `/api/workshops/${created.id}?confirm=AAA`, 'user_deleter'),
+      400,
+      'validation_failed',
+    );
+    expect(problem.errors).toEqual([expect.objectContaining({ path: 'confirm' })]);
     expect(await snapshotWorkshop(app.database.sql, created.id)).toEqual(before);
   });
 
