@@ -9,7 +9,13 @@ import { ROOT } from './environment';
 import { kib, round } from './lib/stats';
 import { type Row, verdict } from './table';
 
-export const BUNDLE_TARGET_GZIP_KIB = 150;
+/**
+ * What an isolate loads before its first request may be at most this multiple of the same build of the
+ * dependencies alone (bench/bundle-floor-entry.ts), measured in the same run: the app's own code is held
+ * to a share of the total, whatever the dependencies weigh this year.
+ */
+export const BUNDLE_TARGET_RATIO_TO_FLOOR = 1.25;
+const BUNDLE_TARGET = `≤ ${BUNDLE_TARGET_RATIO_TO_FLOOR} × the dependencies alone`;
 
 interface ModuleSize {
   module: string;
@@ -63,7 +69,7 @@ export function bundleRows(result: BundleResult): Row[] {
       {
         section,
         figure: 'main module gzip',
-        target: `≤ ${BUNDLE_TARGET_GZIP_KIB} KiB`,
+        target: BUNDLE_TARGET,
         measured: 'error',
         verdict: 'error',
         note,
@@ -82,11 +88,11 @@ export function bundleRows(result: BundleResult): Row[] {
     {
       section,
       figure: 'main module + its static imports, minified, gzip',
-      target: `≤ ${BUNDLE_TARGET_GZIP_KIB} KiB`,
-      measured: `${startupKib} KiB (main ${round(kib(main.gzipBytes), 1)} KiB, raw ${round(kib(main.rawBytes), 1)} KiB${
+      target: BUNDLE_TARGET,
+      measured: `${startupKib} KiB = ${round(startupKib / floorKib, 2)} × ${floorKib} KiB (main ${round(kib(main.gzipBytes), 1)} KiB, raw ${round(kib(main.rawBytes), 1)} KiB${
         chunks.length ? `, + ${chunks.length} chunk(s)` : ''
       })`,
-      verdict: verdict(startupKib <= BUNDLE_TARGET_GZIP_KIB),
+      verdict: verdict(startupKib <= BUNDLE_TARGET_RATIO_TO_FLOOR * floorKib),
       note: `top raw contributors: ${top(main)}; the dependencies alone (bench/bundle-floor-entry.ts) are ${floorKib} KiB`,
     },
     {

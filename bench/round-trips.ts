@@ -27,7 +27,7 @@ export async function measureRoundTrips(env: BenchEnvironment, cases: readonly R
   const results: RoundTripResult[] = [];
   for (const routeCase of cases) {
     const route = caseLabel(routeCase);
-    const target = routeCase.dbFree || routeCase.conditional ? 0 : 1;
+    const target = routeCase.dbFree || routeCase.conditional === 'public' ? 0 : 1;
     try {
       // The first request warms the route (and the token cache); the second is the one counted.
       const [warm, measured] = await routeCase.prepare(2);
@@ -46,7 +46,7 @@ export async function measureRoundTrips(env: BenchEnvironment, cases: readonly R
       }));
       results.push({
         route,
-        conditional: routeCase.conditional === true,
+        conditional: routeCase.conditional !== undefined,
         status: response.status,
         roundTrips,
         target,
@@ -55,7 +55,7 @@ export async function measureRoundTrips(env: BenchEnvironment, cases: readonly R
     } catch (error) {
       results.push({
         route,
-        conditional: routeCase.conditional === true,
+        conditional: routeCase.conditional !== undefined,
         status: 0,
         roundTrips: Number.NaN,
         target,

@@ -19,8 +19,12 @@ export interface RouteCase {
   variant?: string;
   /** Needs no database at all: target 0 round trips. */
   dbFree?: boolean;
-  /** A conditional request that should be answered 304 (target 0 round trips). */
-  conditional?: boolean;
+  /**
+   * A conditional request that should be answered 304. Public, cacheable resources answer it with no
+   * database work (target 0); a member-only resource must still check that the caller may see it, in
+   * the same single round trip as its 200 (target 1).
+   */
+  conditional?: 'public' | 'member';
   /** `count` requests that succeed when sent in order; may write through the API first (untimed). */
   prepare(count: number): Promise<PreparedRequest[]>;
 }
@@ -128,7 +132,7 @@ export async function buildRouteCases(env: BenchEnvironment, fixture: Fixture): 
     {
       operation: 'GET /api/workshops/{workshopId}',
       variant: '304',
-      conditional: true,
+      conditional: 'member',
       prepare: conditional({ method: 'GET', path: `/api/workshops/${W}`, headers: auth }),
     },
     {
@@ -233,7 +237,7 @@ export async function buildRouteCases(env: BenchEnvironment, fixture: Fixture): 
     {
       operation: 'GET /api/step-definitions',
       variant: '304',
-      conditional: true,
+      conditional: 'public',
       prepare: conditional({ method: 'GET', path: '/api/step-definitions' }),
     },
     {
@@ -266,7 +270,7 @@ export async function buildRouteCases(env: BenchEnvironment, fixture: Fixture): 
     {
       operation: 'GET /api/workshops/{workshopId}/steps/{stepId}',
       variant: '304',
-      conditional: true,
+      conditional: 'member',
       prepare: conditional(visit),
     },
     {
@@ -345,7 +349,7 @@ export async function buildRouteCases(env: BenchEnvironment, fixture: Fixture): 
     {
       operation: 'GET /api/workshops/{workshopId}/build-packs/{packId}/content',
       variant: '304',
-      conditional: true,
+      conditional: 'member',
       prepare: conditional({ method: 'GET', path: `${packPath('markdown')}/content`, headers: auth }),
     },
     {

@@ -5,11 +5,11 @@
  * chunk it imports statically); the same figure for bench/bundle-floor-entry.ts, the app's dependencies
  * with none of its code; then wrangler's own `deploy --dry-run` total, offline.
  *
- *   tsx scripts/bundle-size.ts [--top 12] [--max-gzip-kib 3072] [--max-startup-gzip-kib 180] [--json]
+ *   tsx scripts/bundle-size.ts [--top 12] [--max-gzip-kib 3072] [--max-startup-gzip-kib 190] [--json]
  *
  * Exits non-zero when a build fails, when the whole upload, gzipped, exceeds --max-gzip-kib (default 3072 KiB,
  * the Workers Free plan's limit; Paid allows 10 MiB), or when what loads before a first request exceeds
- * --max-startup-gzip-kib (default 180 KiB: today's 170 plus room to grow; a regression such as the PDF
+ * --max-startup-gzip-kib (default 190 KiB: today's 182 plus room to grow; a regression such as the PDF
  * renderer landing in the main module trips it long before Cloudflare's limits would).
  */
 import { execFileSync } from 'node:child_process';
@@ -34,7 +34,7 @@ const { values: flags } = parseArgs({
   options: {
     top: { type: 'string', default: '12' },
     'max-gzip-kib': { type: 'string', default: '3072' },
-    'max-startup-gzip-kib': { type: 'string', default: '180' },
+    'max-startup-gzip-kib': { type: 'string', default: '190' },
     json: { type: 'boolean', default: false },
   },
 });
