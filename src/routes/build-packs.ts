@@ -13,7 +13,7 @@ import {
 } from '../db/queries/build-packs';
 import { ApiError, notFound } from '../lib/api-error';
 import { authenticatedRoute } from '../lib/authenticated-route';
-import { buildPackDocumentSchema, renderJson } from '../lib/build-pack/json';
+import { buildPackDocumentSchema, renderJsonText } from '../lib/build-pack/json';
 import { renderMarkdown } from '../lib/build-pack/markdown';
 import type { BuildPackSource } from '../lib/build-pack/source';
 import { attachment } from '../lib/content-disposition';
@@ -203,7 +203,7 @@ async function render(source: BuildPackSource): Promise<string | Uint8Array> {
     case 'markdown':
       return renderMarkdown(source);
     case 'json':
-      return JSON.stringify(renderJson(source), null, 2);
+      return renderJsonText(source);
     case 'pdf': {
       const { renderPdf } = await import('../lib/build-pack/pdf');
       return renderPdf(source);

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { describe, expect, it } from 'vitest';
-import { buildPackDocumentSchema, renderJson } from '../../src/lib/build-pack/json';
+import { buildPackDocumentSchema, renderJson, renderJsonText } from '../../src/lib/build-pack/json';
 import { FIXTURES, halfDoneWorkshop, STEP_DEFINITIONS } from './fixtures';
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
@@ -96,5 +96,43 @@ describe('buildPackDocumentSchema in OpenAPI', () => {
     expect(component).toContain('schemaVersion');
     expect(component).toContain('Version of this document shape');
     expect(spec.components?.schemas?.BuildPackDocumentStep).toBeDefined();
+  });
+});
+
+describe('renderJsonText', () => {
+  /** The deepest output a step may hold (64 levels), then thousands of tiny leaves at the bottom. */
+  const deepOutput = () => {
+    let value: unknown = Array.from({ length: 20_000 }, () => 0);
+    for (let level = 0; level < 63; level++) value = [value];
+    return { deep: value };
+  };
+  const source = {
+    ...halfDoneWorkshop,
+    steps: halfDoneWorkshop.steps.map((step) => ({ ...step, output: deepOutput() })),
+  };
+
+  it('is the document of renderJson, outputs in their written key order', () => {
+    const ordered = {
+      ...halfDoneWorkshop,
+      steps: halfDoneWorkshop.steps.map((step) => ({ ...step, output: { zebra: 1, apple: { b: 2, a: 1 } } })),
+    };
+    const text = renderJsonText(ordered);
+    expect(JSON.parse(text)).toEqual(renderJson(ordered));
+    expect(text).toContain('"output": {"zebra":1,"apple":{"b":2,"a":1}}');
+  });
+
+  it('grows with its input, not with how deeply the outputs nest', () => {
+    const compact = JSON.stringify(renderJson(source)).length;
+    const text = renderJsonText(source);
+    expect(JSON.parse(text)).toEqual(renderJson(source));
+    expect(text.length).toBeLessThan(compact + 10_000);
+  });
+
+  it('keeps a title that spells out the placeholder as text', () => {
+    const tricky = {
+      ...source,
+      pack: { ...source.pack, title: '\\u0000output 0\\u0000 "\\u0000output 1\\u0000"' },
+    };
+    expect(JSON.parse(renderJsonText(tricky))).toEqual(renderJson(tricky));
   });
 });

@@ -134,3 +134,24 @@ function stepDocument(step: BuildPackStep): BuildPackDocumentStep {
     output: step.output,
   };
 }
+
+/** Stands in for step `index`'s output while the envelope is indented; NUL never occurs in stored text. */
+const outputSlot = (index: number) => `\u0000output ${index}\u0000`;
+
+/**
+ * The JSON pack as text: the envelope indented for people, each output compact on one line. Indenting
+ * the outputs too would add two spaces per level to every line below it, so a 256 KiB output of deeply
+ * nested arrays would come out tens of times larger; this way the text grows with its input, linearly.
+ */
+export function renderJsonText(source: BuildPackSource): string {
+  const document = renderJson(source);
+  const envelope = {
+    ...document,
+    steps: document.steps.map((step, index) => ({ ...step, output: outputSlot(index) })),
+  };
+  let text = JSON.stringify(envelope, null, 2);
+  document.steps.forEach((step, index) => {
+    text = text.replace(JSON.stringify(outputSlot(index)), () => JSON.stringify(step.output));
+  });
+  return text;
+}
