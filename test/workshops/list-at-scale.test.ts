@@ -180,4 +180,33 @@ describe("a membership's copy of its workshop's activity time and status", () =>
     expect(page.items.map(({ id, status }) => ({ id, status }))).toEqual(expected.rows);
     expect(page.items[0]?.id).toBe(first);
   });
+
+  it('lets membership changes and step saves on one workshop run at once without a deadlock', async () => {
+    const owner = await app.as('user_lock_owner');
+    const created = await app.request('/api/workshops', {
+      method: 'POST',
+      ...jsonBody({ originalIdea: 'Locks taken in one order' }, owner),
+    });
+    const { id } = (await created.json()) as { id: string };
+    const statuses: number[] = [];
+    for (let round = 0; round < 15; round++) {
+      const answers = await Promise.all([
+        ...Array.from({ length: 4 }, (_, k) =>
+          app.request(`/api/workshops/${id}/members/user_lock_guest_${k}`, {
+            method: 'PUT',
+            ...jsonBody({ role: round % 2 === 0 ? 'editor' : 'viewer' }, owner),
+          }),
+        ),
+        ...Array.from({ length: 4 }, (_, k) =>
+          app.request(`/api/workshops/${id}/steps/challenge/output`, {
+            method: 'PUT',
+            ...jsonBody({ output: { round, k } }, owner),
+          }),
+        ),
+      ]);
+      statuses.push(...answers.map((answer) => answer.status));
+    }
+    expect(statuses.filter((status) => status >= 300)).toEqual([]);
+    expect(await drift()).toBe(0);
+  }, 120_000);
 });
