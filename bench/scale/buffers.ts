@@ -6,14 +6,16 @@
  *   a warm or cold cache does not change it (planning and AFTER-trigger work are outside the plan's counts,
  *   the same on both sides of every comparison);
  * - rows: the rows every table scan went through, returned or filtered away, over all its loops;
- * - descents: how many times each B-tree was entered from its root (one per index scan loop), so the extra
- *   pages a deeper tree costs on a larger database can be told apart from reading more of the data.
+ * - descents: how many times each B-tree was entered from its root: one per index scan loop, and for writes
+ *   one per row inserted or updated per index of the table (an upper bound: a HOT update enters none), so
+ *   the extra pages a taller tree costs on a larger database can be told apart from reading more data.
  */
 import type pg from 'pg';
 import type { CapturedRequest, CaptureProxy } from '../lib/capture-proxy';
 
 type PlanNode = {
   'Node Type': string;
+  Operation?: string;
   'Relation Name'?: string;
   'Index Name'?: string;
   'Actual Rows': number;
@@ -32,19 +34,43 @@ export interface ReadCost {
 
 export const noCost = (): ReadCost => ({ buffers: 0, rows: 0, descents: new Map() });
 
+/** Each table's B-tree indexes, which every inserted (or non-HOT updated) row enters. */
+export type TableIndexes = Map<string, string[]>;
+
+export async function tableIndexes(client: pg.Client): Promise<TableIndexes> {
+  const result = await client.query<{ table_name: string; indexes: string[] }>(`
+    select t.relname as table_name, array_agg(i.relname::text) as indexes
+    from pg_index x join pg_class t on t.oid = x.indrelid join pg_class i on i.oid = x.indexrelid
+    where t.relnamespace = 'public'::regnamespace group by t.relname`);
+  return new Map(result.rows.map((row) => [row.table_name, row.indexes]));
+}
+
 const INDEX_SCANS = new Set(['Index Scan', 'Index Only Scan', 'Bitmap Index Scan']);
 
-function addNode(node: PlanNode, cost: ReadCost): void {
-  if (node['Relation Name'])
+const addDescents = (cost: ReadCost, index: string, count: number) =>
+  cost.descents.set(index, (cost.descents.get(index) ?? 0) + count);
+
+function addNode(node: PlanNode, cost: ReadCost, indexes: TableIndexes): void {
+  const relation = node['Relation Name'];
+  if (node['Node Type'] === 'ModifyTable') {
+    if (relation && (node.Operation === 'Insert' || node.Operation === 'Update')) {
+      const written = (node.Plans ?? []).reduce(
+        (sum, child) => sum + child['Actual Rows'] * child['Actual Loops'],
+        0,
+      );
+      for (const index of indexes.get(relation) ?? []) addDescents(cost, index, written);
+    }
+  } else if (relation) {
     cost.rows += (node['Actual Rows'] + (node['Rows Removed by Filter'] ?? 0)) * node['Actual Loops'];
+  }
   const index = node['Index Name'];
-  if (index && INDEX_SCANS.has(node['Node Type']))
-    cost.descents.set(index, (cost.descents.get(index) ?? 0) + node['Actual Loops']);
-  for (const child of node.Plans ?? []) addNode(child, cost);
+  if (index && INDEX_SCANS.has(node['Node Type'])) addDescents(cost, index, node['Actual Loops']);
+  for (const child of node.Plans ?? []) addNode(child, cost, indexes);
 }
 
 async function addStatement(
   client: pg.Client,
+  indexes: TableIndexes,
   query: string,
   params: unknown[],
   cost: ReadCost,
@@ -56,18 +82,19 @@ async function addStatement(
   const plan = result.rows[0]?.['QUERY PLAN'][0]?.Plan;
   if (!plan) throw new Error('EXPLAIN returned no plan');
   cost.buffers += plan['Shared Hit Blocks'] + plan['Shared Read Blocks'];
-  addNode(plan, cost);
+  addNode(plan, cost, indexes);
 }
 
 export async function addRequestCost(
   client: pg.Client,
+  indexes: TableIndexes,
   request: CapturedRequest,
   cost: ReadCost,
 ): Promise<void> {
   await client.query('begin');
   try {
     for (const statement of request.statements) {
-      await addStatement(client, statement.query, statement.params, cost);
+      await addStatement(client, indexes, statement.query, statement.params, cost);
     }
   } finally {
     await client.query('rollback');
@@ -101,11 +128,12 @@ export function deeperTreePages(
 export async function countBuffers(
   proxy: CaptureProxy,
   client: pg.Client,
+  indexes: TableIndexes,
   action: () => Promise<unknown>,
 ): Promise<{ cost: ReadCost; statements: CapturedRequest[] }> {
   const cost = noCost();
   proxy.take();
-  proxy.inspect = (request) => addRequestCost(client, request, cost);
+  proxy.inspect = (request) => addRequestCost(client, indexes, request, cost);
   try {
     await action();
   } finally {

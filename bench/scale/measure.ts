@@ -7,7 +7,7 @@ import type { BenchEnvironment } from '../environment';
 import type { CapturedRequest } from '../lib/capture-proxy';
 import { median, round } from '../lib/stats';
 import type { PreparedRequest } from '../routes';
-import { countBuffers, noCost, type ReadCost } from './buffers';
+import { countBuffers, noCost, type ReadCost, type TableIndexes } from './buffers';
 
 export const BUFFER_SAMPLES = 3;
 const WARMUP = 2;
@@ -27,16 +27,23 @@ export interface Figure {
 export const requestsNeeded = (timed: number) => BUFFER_SAMPLES + WARMUP + timed;
 
 /** `requests` must hold requestsNeeded(timed) requests that succeed when sent in order. */
+export interface Probe {
+  env: BenchEnvironment;
+  client: pg.Client;
+  indexes: TableIndexes;
+}
+
 export async function measureRequests(
-  env: BenchEnvironment,
-  client: pg.Client,
+  { env, client, indexes }: Probe,
   label: string,
   requests: readonly PreparedRequest[],
 ): Promise<Figure> {
   const costs: ReadCost[] = [];
   let statements: CapturedRequest[] = [];
   for (const request of requests.slice(0, BUFFER_SAMPLES)) {
-    const counted = await countBuffers(env.proxy, client, () => env.capture.expect(request, request.expect));
+    const counted = await countBuffers(env.proxy, client, indexes, () =>
+      env.capture.expect(request, request.expect),
+    );
     costs.push(counted.cost);
     if (statements.length === 0) statements = counted.statements;
   }
