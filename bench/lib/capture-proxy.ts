@@ -23,6 +23,11 @@ export interface CaptureProxy {
   url: string;
   /** Everything recorded since the last call, and forgets it. */
   take(): CapturedRequest[];
+  /**
+   * When set, runs on each recorded request before it is forwarded, so it sees the database exactly as the
+   * request will (bench:scale counts the buffers of the request's statements this way).
+   */
+  inspect: ((request: CapturedRequest) => Promise<void>) | undefined;
   close(): Promise<void>;
 }
 
@@ -53,6 +58,7 @@ async function readAll(request: IncomingMessage): Promise<string> {
 
 export async function startCaptureProxy(target: string): Promise<CaptureProxy> {
   let captured: CapturedRequest[] = [];
+  let proxy: CaptureProxy | undefined;
   const server = createServer((request, response) => {
     void (async () => {
       const body = await readAll(request);
@@ -61,11 +67,14 @@ export async function startCaptureProxy(target: string): Promise<CaptureProxy> {
         if (typeof value === 'string' && !['host', 'content-length', 'connection'].includes(name))
           headers[name] = value;
       }
+      let recorded: CapturedRequest | undefined;
       try {
-        captured.push(parseCapturedBody(body, headers));
+        recorded = parseCapturedBody(body, headers);
+        captured.push(recorded);
       } catch {
         // Not a statement (a control call, garbage): forwarded unrecorded.
       }
+      if (recorded && proxy?.inspect) await proxy.inspect(recorded);
       const answer = await fetch(target, { method: request.method ?? 'POST', headers, body });
       const answerBody = Buffer.from(await answer.arrayBuffer());
       const answerHeaders: Record<string, string> = {};
@@ -82,8 +91,9 @@ export async function startCaptureProxy(target: string): Promise<CaptureProxy> {
     server.listen(0, '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  return {
+  proxy = {
     url: `http://127.0.0.1:${port}/sql`,
+    inspect: undefined,
     take: () => {
       const taken = captured;
       captured = [];
@@ -95,6 +105,7 @@ export async function startCaptureProxy(target: string): Promise<CaptureProxy> {
         server.close(() => resolve());
       }),
   };
+  return proxy;
 }
 
 /** `select … from workshops w join …` squeezed onto one line and cut, for a report. */

@@ -69,10 +69,26 @@ export const workshopMembers = pgTable(
     clerkUserId: text('clerk_user_id').notNull(),
     role: text('role').notNull(),
     createdAt: createdAt(),
+    /**
+     * Copies of the workshop's `updated_at` and `status`, kept equal by triggers (drizzle/0005), so one
+     * index serves a member's workshop list in its order and a page costs its own size, not the member's.
+     */
+    workshopUpdatedAt: timestamptz('workshop_updated_at').notNull(),
+    workshopStatus: text('workshop_status').$type<WorkshopStatus>().notNull(),
   },
   (table) => [
     unique('workshop_members_workshop_user_unique').on(table.workshopId, table.clerkUserId),
-    index('workshop_members_user_idx').on(table.clerkUserId, table.workshopId),
+    index('workshop_members_user_list_idx').on(
+      table.clerkUserId,
+      table.workshopUpdatedAt.desc().nullsFirst(),
+      table.workshopId.desc().nullsFirst(),
+    ),
+    index('workshop_members_user_status_list_idx').on(
+      table.clerkUserId,
+      table.workshopStatus,
+      table.workshopUpdatedAt.desc().nullsFirst(),
+      table.workshopId.desc().nullsFirst(),
+    ),
     // The plan cap counts the workshops a user owns: this index holds exactly those rows.
     index('workshop_members_owner_idx').on(table.clerkUserId).where(sql`role = 'owner'`),
     check('workshop_members_role_not_blank', sql`length(role) BETWEEN 1 AND 32`),

@@ -6,7 +6,10 @@ const STATUS_LABELS: Record<ContextStep['status'], string> = {
   complete: 'complete',
 };
 
-/** Plain text an AI prompt can embed: the idea, then every earlier step's output in order. */
+/**
+ * Plain text an AI prompt can embed: the idea, then every earlier step's output in order. Outputs appear as
+ * the compact JSON they are stored as: no indentation to pay for in tokens, and no parsing to build it.
+ */
 export function contextPrompt(input: {
   workshop: { title: string; originalIdea: string };
   step: { position: number; name: string };
@@ -14,8 +17,7 @@ export function contextPrompt(input: {
 }): string {
   const sections = input.earlierSteps.map((step) => {
     const label = step.completion === 'user_skipped' ? 'skipped by the user' : STATUS_LABELS[step.status];
-    const body = step.output ? JSON.stringify(step.output, null, 2) : '(no output)';
-    return `## Step ${step.position}: ${step.name} (${label})\n${body}`;
+    return `## Step ${step.position}: ${step.name} (${label})\n${step.outputJson ?? '(no output)'}`;
   });
   return [
     `Workshop: ${input.workshop.title}`,

@@ -12,8 +12,9 @@ import { authenticatedRoute } from '../lib/authenticated-route';
 import { createRouter } from '../lib/create-router';
 import { matchesIfNoneMatch, parseIfMatch, versionTag } from '../lib/etag';
 import { utf8Length } from '../lib/json-output';
+import { jsonTextResponse } from '../lib/json-text-response';
 import { meets } from '../lib/roles';
-import { contextPrompt } from '../lib/step-context-prompt';
+import { stepContextBody } from '../lib/step-context-body';
 import { toIso, toIsoOrNull } from '../lib/timestamps';
 import { STEP_OUTPUT_LIMIT_BYTES } from '../middleware/body-limit';
 import { requestDb } from '../middleware/database';
@@ -29,6 +30,8 @@ import {
 import {
   CompleteStepSchema,
   PutOutputSchema,
+  type StepContext,
+  StepContextQuery,
   StepContextSchema,
   StepListSchema,
   StepParams,
@@ -123,12 +126,12 @@ const contextRoute = authenticatedRoute({
   method: 'get',
   path: '/workshops/{workshopId}/steps/{stepId}/context',
   operationId: 'getStepContext',
-  description:
-    'Members of any role. Each earlier step with its output (null when it has none) and a prompt built from them.',
   tags: ['steps'],
   summary: 'The outputs of every earlier step, in order, ready for an AI prompt (a meaningful activity)',
-  request: { params: StepParams },
-  responses: { 200: jsonResponse(StepContextSchema, 'The context'), ...problemResponses(401, 404) },
+  description:
+    'Members of any role. Sends the earlier outputs once, in the form asked for with `include`: by default `prompt`, one text an AI prompt can embed; `steps` for the structured `earlierSteps` (each output null when it has none); `both` for the two (the outputs twice).',
+  request: { params: StepParams, query: StepContextQuery },
+  responses: { 200: jsonResponse(StepContextSchema, 'The context'), ...problemResponses(400, 401, 404) },
 });
 
 const editorsOnly = () => new ApiError('forbidden', 'Changing steps needs the editor role.');
@@ -225,14 +228,6 @@ export const stepRoutes = createRouter()
     });
     if (!context?.workshop || !context.current) throw notFound('step');
     announceSession(c, context.session_id);
-    const earlierSteps = context.earlier ?? [];
-    return c.json(
-      {
-        workshop: context.workshop,
-        step: context.current,
-        earlierSteps,
-        prompt: contextPrompt({ workshop: context.workshop, step: context.current, earlierSteps }),
-      },
-      200,
-    );
+    const found = { workshop: context.workshop, current: context.current, earlier: context.earlier ?? [] };
+    return jsonTextResponse<StepContext>(c, stepContextBody(found, c.req.valid('query').include));
   });

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { STEP_COMPLETIONS, STEP_STATUSES } from '../db/schema';
 import { findOutputProblem } from '../lib/json-output';
+import { CONTEXT_FORMS, DEFAULT_CONTEXT_FORM } from '../lib/step-context-body';
 import { patchBody, Timestamp, userText, WorkshopIdParams } from './common';
 import { WorkshopStatusSchema } from './workshops';
 
@@ -96,6 +97,17 @@ export const CompleteStepSchema = z
       '`{by: "ai"}` when the AI confirms the step is done; `{by: "user", confirm: true}` to skip ahead',
   });
 
+export const StepContextQuery = z.object({
+  include: z
+    .enum(CONTEXT_FORMS)
+    .default(DEFAULT_CONTEXT_FORM)
+    .openapi({
+      param: { name: 'include', in: 'query' },
+      description:
+        'Which form of the earlier outputs to send: `prompt` (the default: one text, ready to embed in an AI prompt), `steps` (structured `earlierSteps`), or `both` (the outputs twice)',
+    }),
+});
+
 export const StepContextSchema = z
   .object({
     workshop: z.object({ title: z.string(), originalIdea: z.string(), status: WorkshopStatusSchema }),
@@ -106,9 +118,17 @@ export const StepContextSchema = z
       description: z.string(),
       promptTemplate: z.string().nullable(),
     }),
-    earlierSteps: z.array(StepCoreSchema.extend({ output: NullableStepOutputSchema })),
-    prompt: z
-      .string()
-      .openapi({ description: 'The idea and every earlier output as text, ready for an AI prompt' }),
+    earlierSteps: z
+      .array(StepCoreSchema.extend({ output: NullableStepOutputSchema }))
+      .optional()
+      .openapi({
+        description: 'Every earlier step with its output, in order; sent for `include=steps` or `both`',
+      }),
+    prompt: z.string().optional().openapi({
+      description:
+        'The idea and every earlier output (as compact JSON) in order, as text ready for an AI prompt; sent for `include=prompt` (the default) or `both`',
+    }),
   })
   .openapi('StepContext');
+
+export type StepContext = z.infer<typeof StepContextSchema>;

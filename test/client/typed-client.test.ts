@@ -115,16 +115,18 @@ describe('hc<AppType> drives a whole workshop', () => {
       // Per-call headers replace the client's, so they repeat Authorization.
       const headers = { ...auth, ...(sessionId ? { 'X-Session-Id': sessionId } : {}) };
 
-      const contextRes = await steps.context.$get({ param }, { headers });
+      const contextRes = await steps.context.$get({ param, query: { include: 'both' } }, { headers });
       assertStatus(contextRes, 200);
       sessionId = contextRes.headers.get('x-session-id') ?? undefined;
       const context = await contextRes.json();
-      expectTypeOf(context.prompt).toEqualTypeOf<string>();
+      expectTypeOf(context.prompt).toEqualTypeOf<string | undefined>();
       expectTypeOf(context.earlierSteps)
+        .exclude<undefined>()
         .items.toHaveProperty('output')
         .toEqualTypeOf<{ [key: string]: JSONValue } | null>();
       expect(context.step.id).toBe(stepId);
-      expect(context.earlierSteps.map((step) => [step.id, step.output])).toEqual(
+      expect(typeof context.prompt).toBe('string');
+      expect(context.earlierSteps?.map((step) => [step.id, step.output])).toEqual(
         STEP_OUTPUTS.slice(0, index).map((step) => [step.id, step.output]),
       );
 

@@ -21,7 +21,15 @@ const TABLE_COLUMNS: Record<string, string[]> = {
     'created_at',
     'updated_at',
   ],
-  workshop_members: ['id', 'workshop_id', 'clerk_user_id', 'role', 'created_at'],
+  workshop_members: [
+    'id',
+    'workshop_id',
+    'clerk_user_id',
+    'role',
+    'created_at',
+    'workshop_updated_at',
+    'workshop_status',
+  ],
   step_definitions: ['id', 'position', 'name', 'description', 'prompt_template', 'created_at', 'updated_at'],
   workshop_steps: [
     'id',
@@ -444,9 +452,14 @@ describe('the indexes', () => {
     const definition = (name: string) =>
       result.rows.find((row) => row.indexname === name)?.indexdef.replace(/^.* USING /, 'USING ');
     expect(definition('workshops_owner_idx')).toBe('USING btree (clerk_user_id, created_at)');
-    expect(definition('workshop_members_user_idx')).toBe('USING btree (clerk_user_id, workshop_id)');
     expect(definition('workshop_members_owner_idx')).toBe(
       "USING btree (clerk_user_id) WHERE (role = 'owner'::text)",
+    );
+    expect(definition('workshop_members_user_list_idx')).toBe(
+      'USING btree (clerk_user_id, workshop_updated_at DESC, workshop_id DESC)',
+    );
+    expect(definition('workshop_members_user_status_list_idx')).toBe(
+      'USING btree (clerk_user_id, workshop_status, workshop_updated_at DESC, workshop_id DESC)',
     );
     expect(definition('workshop_steps_workshop_step_unique')).toBe('USING btree (workshop_id, step_id)');
     expect(definition('sessions_workshop_started_idx')).toMatch(
@@ -464,7 +477,8 @@ describe('the indexes', () => {
         'sessions_workshop_started_idx',
         'step_definitions_position_unique',
         'workshop_members_owner_idx',
-        'workshop_members_user_idx',
+        'workshop_members_user_list_idx',
+        'workshop_members_user_status_list_idx',
         'workshop_members_workshop_user_unique',
         'workshop_steps_workshop_step_unique',
         'workshops_owner_idx',

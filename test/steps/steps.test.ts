@@ -19,6 +19,7 @@ import {
   STEPS,
   type StepBody,
   type StepWithOutputBody,
+  sessionsOf,
   stepPath,
   stepRecord,
   stepRecords,
@@ -131,6 +132,55 @@ describe('GET /api/workshops/{workshopId}/steps', () => {
       false,
     ]);
     expect(items.map((step) => step.status).slice(0, 3)).toEqual(['complete', 'complete', 'not_started']);
+  });
+
+  describe('the forms of the earlier outputs', () => {
+    const long = 'night-shift canteen '.repeat(2_000);
+    const output = { finding: long, marker: 'once' };
+
+    async function contextAfterChallenge(include?: string) {
+      const workshop = await createWorkshop(t);
+      await readJson(await putOutput(t, workshop, 'challenge', output), 200);
+      await readJson(await completeStep(t, workshop, 'challenge'), 200);
+      const response = await getContext(t, workshop, 'stakeholder-mapping', {
+        ...(include === undefined ? {} : { include }),
+      });
+      const text = await response.clone().text();
+      return { text, context: await readJson<ContextBody>(response, 200) };
+    }
+    const copies = (text: string) => text.split(long).length - 1;
+
+    it('sends each output once by default: in the prompt, ready for an AI, and no earlierSteps', async () => {
+      const { text, context } = await contextAfterChallenge();
+      expect(context.earlierSteps).toBeUndefined();
+      expect(context.prompt).toContain(JSON.stringify(output));
+      expect(copies(text)).toBe(1);
+    });
+
+    it('sends earlierSteps alone for include=steps, and the two for include=both', async () => {
+      const steps = await contextAfterChallenge('steps');
+      expect(steps.context.prompt).toBeUndefined();
+      expect(steps.context.earlierSteps?.map((step) => step.output)).toEqual([output]);
+      expect(copies(steps.text)).toBe(1);
+
+      const both = await contextAfterChallenge('both');
+      expect(both.context.earlierSteps?.map((step) => step.output)).toEqual([output]);
+      expect(both.context.prompt).toContain(JSON.stringify(output));
+      expect(copies(both.text)).toBe(2);
+    });
+
+    it('refuses an unknown form with a 400 naming include, and records no activity', async () => {
+      const workshop = await createWorkshop(t);
+      for (const include of ['everything', 'PROMPT', '']) {
+        const problem = await expectProblem(
+          await getContext(t, workshop, 'challenge', { include }),
+          400,
+          'validation_failed',
+        );
+        expect(problem.errors?.map((error) => error.path)).toEqual(['include']);
+      }
+      expect(await sessionsOf(t, workshop.id)).toEqual([]);
+    });
   });
 
   it('is open to a viewer', async () => {
@@ -833,7 +883,10 @@ describe('GET /api/workshops/{workshopId}/steps/{stepId}/context', () => {
   it('for the first step: the idea, no earlier steps, and a prompt with the idea', async () => {
     const idea = 'Meal kits for night-shift nurses — وجبات للممرضات';
     const workshop = await createWorkshop(t, { idea, title: 'Night meals' });
-    const context = await readJson<ContextBody>(await getContext(t, workshop, 'challenge'), 200);
+    const context = await readJson<ContextBody>(
+      await getContext(t, workshop, 'challenge', { include: 'both' }),
+      200,
+    );
 
     expect(context.workshop).toEqual({ title: 'Night meals', originalIdea: idea, status: 'draft' });
     expect(context.step).toMatchObject({ id: 'challenge', position: 1, name: 'Challenge' });
@@ -860,36 +913,39 @@ describe('GET /api/workshops/{workshopId}/steps/{stepId}/context', () => {
     // The current step's own output is not context.
     await readJson(await putOutput(t, workshop, 'sense-making', { marker: 'marker-current' }), 200);
 
-    const context = await readJson<ContextBody>(await getContext(t, workshop, 'sense-making'), 200);
+    const context = await readJson<ContextBody>(
+      await getContext(t, workshop, 'sense-making', { include: 'both' }),
+      200,
+    );
+    const prompt = context.prompt ?? '';
+    const earlierSteps = context.earlierSteps ?? [];
     expect(context.step).toMatchObject({ id: 'sense-making', position: 4 });
-    expect(context.earlierSteps.map((step) => step.id)).toEqual([
+    expect(earlierSteps.map((step) => step.id)).toEqual([
       'challenge',
       'stakeholder-mapping',
       'user-research',
     ]);
-    expect(context.earlierSteps.map((step) => step.output)).toEqual(outputs);
-    expect(context.earlierSteps.map((step) => step.completion)).toEqual([
+    expect(earlierSteps.map((step) => step.output)).toEqual(outputs);
+    expect(earlierSteps.map((step) => step.completion)).toEqual([
       'ai_confirmed',
       'user_skipped',
       'ai_confirmed',
     ]);
-    expect(context.earlierSteps.map((step) => step.position)).toEqual([1, 2, 3]);
+    expect(earlierSteps.map((step) => step.position)).toEqual([1, 2, 3]);
 
-    expect(context.prompt).toContain(idea);
-    const positions = ['marker-one', 'marker-two', 'marker-three'].map((marker) =>
-      context.prompt.indexOf(marker),
-    );
+    expect(prompt).toContain(idea);
+    const positions = ['marker-one', 'marker-two', 'marker-three'].map((marker) => prompt.indexOf(marker));
     expect(positions.every((position) => position >= 0)).toBe(true);
     expect([...positions].sort((a, b) => a - b)).toEqual(positions);
-    expect(context.prompt).toContain('Shift workers skip meals');
-    expect(context.prompt).not.toContain('marker-current');
+    expect(prompt).toContain('Shift workers skip meals');
+    expect(prompt).not.toContain('marker-current');
   });
 
   it('is open to a viewer', async () => {
     const workshop = await createWorkshop(t);
     const viewer = await addMember(t, workshop, 'viewer');
     const context = await readJson<ContextBody>(
-      await getContext(t, workshop, 'challenge', { headers: viewer }),
+      await getContext(t, workshop, 'challenge', { headers: viewer, include: 'steps' }),
       200,
     );
     expect(context.earlierSteps).toEqual([]);

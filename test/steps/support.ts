@@ -67,7 +67,7 @@ export interface WorkshopDetailBody extends WorkshopBody {
 export interface ContextBody {
   workshop: { title: string; originalIdea: string; status: string };
   step: { id: string; position: number; name: string; description: string; promptTemplate: string | null };
-  earlierSteps: {
+  earlierSteps?: {
     id: string;
     position: number;
     name: string;
@@ -76,7 +76,7 @@ export interface ContextBody {
     completion: string | null;
     output: JsonObject | null;
   }[];
-  prompt: string;
+  prompt?: string;
 }
 
 export interface SessionBody {
@@ -217,9 +217,10 @@ export function getContext(
   t: TestApp,
   workshop: Workshop,
   stepId: string,
-  options: { headers?: Headers; extra?: Headers } = {},
+  options: { headers?: Headers; extra?: Headers; include?: string } = {},
 ): Promise<Response> {
-  return t.request(stepPath(workshop.id, stepId, '/context'), {
+  const query = options.include === undefined ? '' : `?include=${encodeURIComponent(options.include)}`;
+  return t.request(`${stepPath(workshop.id, stepId, '/context')}${query}`, {
     headers: { ...(options.headers ?? workshop.headers), ...options.extra },
   });
 }

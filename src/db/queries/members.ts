@@ -9,6 +9,13 @@ export type MemberRow = { clerk_user_id: string; role: string; created_at: strin
 const lockMembers = (workshopId: string) =>
   sql`select pg_advisory_xact_lock(hashtextextended(${`workshop-members:${workshopId}`}, 0))`;
 
+/**
+ * Every write that moves a workshop locks its row, then (through its trigger) its membership rows. A
+ * membership change takes them in the same order, so the two queue up instead of deadlocking.
+ */
+const lockWorkshopRow = (workshopId: string) =>
+  sql`select 1 from workshops where id = ${workshopId} for no key update`;
+
 export async function listMembers(
   db: Database,
   params: { userId: string; workshopId: string },
@@ -50,8 +57,9 @@ export interface MemberChange {
  */
 export async function putMember(db: Database, params: PutMemberParams): Promise<MemberChange> {
   const { workshopId } = params;
-  const [, , result] = await db.batch([
+  const [, , , result] = await db.batch([
     db.execute(lockMembers(workshopId)),
+    db.execute(lockWorkshopRow(workshopId)),
     db.execute(params.role === 'owner' ? ownershipLock(params.memberUserId) : sql`select 1`),
     db.execute<{
       caller_role: string | null;
@@ -111,8 +119,9 @@ export async function removeMember(
   params: { userId: string; workshopId: string; memberUserId: string },
 ): Promise<MemberRemoval> {
   const { workshopId } = params;
-  const [, result] = await db.batch([
+  const [, , result] = await db.batch([
     db.execute(lockMembers(workshopId)),
+    db.execute(lockWorkshopRow(workshopId)),
     db.execute<{ caller_role: string | null; target_role: string | null; removed: boolean }>(sql`
       with ${accessCte(params)}, target as (
         select role from workshop_members where workshop_id = ${workshopId} and clerk_user_id = ${params.memberUserId}

@@ -202,7 +202,8 @@ function toStepWrite(row: StepWriteRow | undefined): StepWrite {
   };
 }
 
-export type ContextStep = StepCore & { output: Record<string, unknown> | null };
+/** An earlier step with its output as the JSON text stored in the column, so it can be passed on unparsed. */
+export type ContextStep = StepCore & { outputJson: string | null };
 
 export type StepContextRow = {
   role: string | null;
@@ -234,7 +235,7 @@ export async function readStepContext(
        from workshops w where w.id = ${scope.workshopId} and ${happened}) as workshop,
       (select json_build_object('id', d.id, 'position', d.position, 'name', d.name, 'description', d.description,
          'promptTemplate', d.prompt_template) from step_definitions d where d.id = ${scope.stepId} and ${happened}) as current,
-      (select json_agg(json_build_object(${sql.raw(STEP_CORE_JSON)}, 'output', ws.output) order by d.position)
+      (select json_agg(json_build_object(${sql.raw(STEP_CORE_JSON)}, 'outputJson', ws.output::text) order by d.position)
        from workshop_steps ws join step_definitions d on d.id = ws.step_id
        where ws.workshop_id = ${scope.workshopId} and ${happened}
          and d.position < (select position from step_definitions where id = ${scope.stepId})) as earlier,

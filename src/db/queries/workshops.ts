@@ -60,18 +60,32 @@ export interface ListParams {
   after?: { updatedAt: string; id: string } | undefined;
 }
 
-/** Newest activity first: step activity and membership changes touch the workshop's `updated_at`. */
-export async function listWorkshopsForMember(db: Database, params: ListParams): Promise<WorkshopRow[]> {
-  const { rows } = await db.execute<WorkshopRow>(sql`select ${workshopColumns}, m.role
-    from workshop_members m
+/**
+ * Newest activity first: step activity and membership changes touch the workshop's `updated_at`. The page is
+ * taken from the caller's memberships alone, which carry the workshop's `updated_at` and `status` (kept equal
+ * by triggers) in an index of the list's order, so a page reads its own rows and then, for those rows only,
+ * the workshops and their progress.
+ */
+export function workshopListQuery(params: ListParams): SQL {
+  const { after, status } = params;
+  const statusFilter = status ? sql`and m.workshop_status = ${status}` : sql``;
+  const afterCursor = after
+    ? sql`and (m.workshop_updated_at, m.workshop_id) < (${after.updatedAt}::timestamptz, ${after.id}::text)`
+    : sql``;
+  return sql`select ${workshopColumns}, m.role
+    from (
+      select m.workshop_id, m.role, m.workshop_updated_at from workshop_members m
+      where m.clerk_user_id = ${params.userId} ${statusFilter} ${afterCursor}
+      order by m.workshop_updated_at desc, m.workshop_id desc
+      limit ${params.limit + 1}
+    ) m
     join workshops w on w.id = m.workshop_id
     ${progressLateral}
-    where m.clerk_user_id = ${params.userId}
-      and (${params.status ?? null}::text is null or w.status = ${params.status ?? null})
-      and (${params.after?.updatedAt ?? null}::timestamptz is null
-           or (w.updated_at, w.id) < (${params.after?.updatedAt ?? null}::timestamptz, ${params.after?.id ?? null}::text))
-    order by w.updated_at desc, w.id desc
-    limit ${params.limit + 1}`);
+    order by m.workshop_updated_at desc, m.workshop_id desc`;
+}
+
+export async function listWorkshopsForMember(db: Database, params: ListParams): Promise<WorkshopRow[]> {
+  const { rows } = await db.execute<WorkshopRow>(workshopListQuery(params));
   return rows;
 }
 

@@ -1,0 +1,38 @@
+import type { ContextStep, StepContextRow } from '../db/queries/steps';
+import { contextPrompt } from './step-context-prompt';
+
+/** The forms a client may ask the context in; each carries the outputs once, `both` twice. */
+export const CONTEXT_FORMS = ['prompt', 'steps', 'both'] as const;
+export type ContextForm = (typeof CONTEXT_FORMS)[number];
+export const DEFAULT_CONTEXT_FORM: ContextForm = 'prompt';
+
+type Found = {
+  workshop: NonNullable<StepContextRow['workshop']>;
+  current: NonNullable<StepContextRow['current']>;
+  earlier: readonly ContextStep[];
+};
+
+/**
+ * One earlier step as JSON, its output spliced in as stored. The column's type only accepts valid JSON, and
+ * this API writes it as JSON.stringify produced it, so the text is what a parse and a stringify would give,
+ * without either (at the 256 KiB limit, nine outputs are 2.3 MB).
+ */
+function earlierStepJson(step: ContextStep): string {
+  const { outputJson, ...core } = step;
+  return `${JSON.stringify(core).slice(0, -1)},"output":${outputJson ?? 'null'}}`;
+}
+
+/** The context answer as JSON text, in the form asked for. */
+export function stepContextBody(found: Found, form: ContextForm): string {
+  const parts = [`"workshop":${JSON.stringify(found.workshop)}`, `"step":${JSON.stringify(found.current)}`];
+  if (form !== 'prompt') parts.push(`"earlierSteps":[${found.earlier.map(earlierStepJson).join(',')}]`);
+  if (form !== 'steps') {
+    const prompt = contextPrompt({
+      workshop: found.workshop,
+      step: found.current,
+      earlierSteps: found.earlier,
+    });
+    parts.push(`"prompt":${JSON.stringify(prompt)}`);
+  }
+  return `{${parts.join(',')}}`;
+}
