@@ -292,9 +292,13 @@ describe('user.deleted, signed by Clerk', () => {
 
   it('removes every membership of Alice and no one else’s', () => {
     const gone = new Set([fixture.aliceSole, fixture.aliceAlone]);
-    expect(after.workshop_members).toEqual(
-      before.workshop_members.filter(
-        (row) => row.clerk_user_id !== ALICE && !gone.has(String(row.workshop_id)),
+    // The list's copy of the workshop's activity time follows the workshop, which moved on for those Alice left.
+    const withoutSortKey = (rows: Row[]) => rows.map(({ workshop_updated_at: _copy, ...row }) => row);
+    expect(withoutSortKey(after.workshop_members)).toEqual(
+      withoutSortKey(
+        before.workshop_members.filter(
+          (row) => row.clerk_user_id !== ALICE && !gone.has(String(row.workshop_id)),
+        ),
       ),
     );
     expect(after.workshop_members.some((row) => row.clerk_user_id === ALICE)).toBe(false);

@@ -25,6 +25,18 @@ const lockTheirWorkshops = (userId: string) => sql`
   order by id`;
 
 /**
+ * Then their rows, in the same order: every write that moves a workshop locks its row before (through its
+ * trigger) its memberships, and the erasure deletes memberships and updates workshops, so it takes the
+ * workshops first too and queues behind a step save instead of deadlocking with it.
+ */
+const lockTheirWorkshopRows = (userId: string) => sql`
+  select 1 from workshops
+  where id in (select workshop_id from workshop_members where clerk_user_id = ${userId})
+     or clerk_user_id = ${userId}
+  order by id
+  for no key update`;
+
+/**
  * All CTEs read the same snapshot, so the sets below are disjoint: `sole` workshops go (their rows cascade,
  * the person's membership in them included); elsewhere the membership goes, and a workshop they created
  * passes to a remaining owner. Running it again finds nothing and changes nothing.
@@ -67,8 +79,9 @@ const eraseStatement = (userId: string) => sql`
  * `updated_at` moves on, as it does for every membership change.
  */
 export async function eraseAccount(db: Database, userId: string): Promise<ErasureCounts> {
-  const [, erased] = await db.batch([
+  const [, , erased] = await db.batch([
     db.execute(lockTheirWorkshops(userId)),
+    db.execute(lockTheirWorkshopRows(userId)),
     db.execute<ErasureCounts>(eraseStatement(userId)),
   ]);
   const counts = erased.rows[0];
