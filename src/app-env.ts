@@ -1,6 +1,7 @@
 import type { Database } from './db/client';
 import type { Deadline } from './db/deadline';
 import type { Config } from './env';
+import type { ErrorCode } from './lib/api-error';
 
 export interface Caller {
   userId: string;
@@ -24,5 +25,7 @@ export interface AppEnv {
     dbDeadline?: Deadline;
     caller: Caller;
     session: SessionIntent;
+    /** The problem `code` of an error response, for its log line. */
+    problemCode?: ErrorCode;
   };
 }

@@ -8,6 +8,7 @@ import { endDatabaseDeadline } from './middleware/database';
 import { handleError, handleNotFound } from './middleware/errors';
 import { requestLog } from './middleware/request-log';
 import { sessionMiddleware } from './middleware/session';
+import { apiIndexRoutes } from './routes/api-index';
 import { buildPackRoutes } from './routes/build-packs';
 import { docsRoutes } from './routes/docs';
 import { healthRoutes } from './routes/health';
@@ -21,7 +22,8 @@ import { stepRoutes } from './routes/steps';
 import { workshopRoutes } from './routes/workshops';
 
 export function createApp() {
-  const app = createRouter();
+  // Not strict: `/api/docs/` is `/api/docs`, and so for every route, rather than a 404 for one slash.
+  const app = createRouter({ strict: false });
 
   app.use(
     '*',
@@ -50,7 +52,8 @@ export function createApp() {
     .route('/api', sessionRoutes)
     .route('/api', buildPackRoutes)
     .route('/api', docsRoutes)
-    .route('/api', openApiRoutes(app));
+    .route('/api', openApiRoutes(app))
+    .route('/', apiIndexRoutes);
 
   app.notFound(handleNotFound);
   app.onError(handleError);
