@@ -10,7 +10,7 @@ import { requestLog } from './middleware/request-log';
 import { sessionMiddleware } from './middleware/session';
 import { apiIndexRoutes } from './routes/api-index';
 import { buildPackRoutes } from './routes/build-packs';
-import { docsRoutes } from './routes/docs';
+import { docsRoutes, docsWithTrailingSlash } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { meRoutes } from './routes/me';
 import { memberRoutes } from './routes/members';
@@ -22,8 +22,7 @@ import { stepRoutes } from './routes/steps';
 import { workshopRoutes } from './routes/workshops';
 
 export function createApp() {
-  // Not strict: `/api/docs/` is `/api/docs`, and so for every route, rather than a 404 for one slash.
-  const app = createRouter({ strict: false });
+  const app = createRouter();
 
   app.use(
     '*',
@@ -40,6 +39,7 @@ export function createApp() {
   app.use('*', endDatabaseDeadline);
 
   app.use('/api/workshops/:workshopId/*', sessionMiddleware);
+  app.use('/api/docs/', docsWithTrailingSlash);
 
   const routes = app
     .route('/api', healthRoutes)

@@ -14,9 +14,8 @@ export function toFieldErrors(error: ZodError): FieldError[] {
  * Every router is made here so that the validation hook reaches mounted routers too
  * (a hook set on the parent app does not).
  */
-export function createRouter(options: { strict?: false } = {}) {
+export function createRouter() {
   return new OpenAPIHono<AppEnv>({
-    ...options,
     defaultHook: (result) => {
       if (result.success) return;
       // An id of the wrong shape names nothing that exists: the same answer as a missing id.

@@ -22,19 +22,21 @@ describe('pointers to the documentation', () => {
     });
   });
 
-  it.each(['/api/docs/', '/api/openapi.json/', '/api/health/live/'])(
-    'GET %s answers as without the trailing slash',
+  it('GET /api/docs/ redirects to the reference page, which answers', async () => {
+    const response = await t.request('/api/docs/');
+    expect(response.status).toBe(301);
+    expect(response.headers.get('Location')).toBe('/api/docs');
+    const page = await t.request('/api/docs');
+    expect(page.status).toBe(200);
+    expect(page.headers.get('Content-Type')).toMatch(/^text\/html/);
+  });
+
+  it.each(['/nothing-here', '/api/', '/api/health/live/', '/api/shared/..'])(
+    'still answers %s with a 404 problem: routing stays strict',
     async (path) => {
-      const [withSlash, without] = await Promise.all([t.request(path), t.request(path.slice(0, -1))]);
-      expect(withSlash.status).toBe(200);
-      expect(withSlash.headers.get('Content-Type')).toBe(without.headers.get('Content-Type'));
-      expect(await withSlash.text()).toBe(await without.text());
+      const response = await t.request(path);
+      expect(response.status).toBe(404);
+      expect(((await response.json()) as { code: string }).code).toBe('not_found');
     },
   );
-
-  it('still answers an unknown path with a 404 problem', async () => {
-    const response = await t.request('/nothing-here');
-    expect(response.status).toBe(404);
-    expect(((await response.json()) as { code: string }).code).toBe('not_found');
-  });
 });
