@@ -100,12 +100,20 @@ describe('npm run dev while npm run dev runs', () => {
     expect(startup).toMatch(/psql: npm run db:psql {3}\(or any client: postgresql:\/\/\S+\/workshop\)/);
   });
 
-  it('db:migrate, db:seed and db:psql use the running cluster instead of starting a second one', async () => {
+  it('db:migrate, db:push, db:seed and db:psql use the running cluster instead of starting a second one', async () => {
     const env = devEnv(dataDir, port);
     const migrate = await runScript('scripts/db-migrate.ts', [], env);
     expect(migrate, migrate.stderr).toMatchObject({ exitCode: 0 });
     expect(migrate.stdout).toMatch(/running on port \d+/);
     expect(migrate.stdout).toContain('migrations applied');
+
+    // drizzle-kit compares the schema with the running database: nothing to change after the migrations.
+    const push = await runScript('scripts/db-push.ts', [], env);
+    expect(push, push.stderr).toMatchObject({ exitCode: 0 });
+    expect(push.stdout).toMatch(
+      /pushing the schema to embedded Postgres \(\.data\/postgres, running on port \d+\)/,
+    );
+    expect(push.stdout + push.stderr).toContain('No changes detected');
 
     const seed = await runScript('scripts/db-seed.ts', [], env);
     expect(seed, seed.stderr).toMatchObject({ exitCode: 0 });
