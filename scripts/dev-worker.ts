@@ -192,7 +192,7 @@ try {
     console.error(`wrangler dev did not answer ${base}/api/health/live within 60 s`);
     await shutdown(1);
   } else {
-    const waited = waitedSinceLaunch();
+    const waited = waitedSinceLaunch('scripts/dev-worker.ts');
     console.log(
       `\nworkshop-api (workerd) ready on ${base} in ${(waited.ms / 1000).toFixed(1)} s (${waited.since})`,
     );

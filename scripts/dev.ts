@@ -75,7 +75,7 @@ server.once('error', (error: NodeJS.ErrnoException) => {
 });
 
 async function announce() {
-  const waited = waitedSinceLaunch();
+  const waited = waitedSinceLaunch('scripts/dev.ts');
   console.log(`\nworkshop-api ready on ${base} in ${(waited.ms / 1000).toFixed(1)} s (${waited.since})`);
   console.log(`  health:  curl -i ${base}/api/health`);
   console.log(`  docs:    ${base}/api/docs`);
