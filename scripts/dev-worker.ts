@@ -18,7 +18,10 @@ import { loadOrCreateKeyPair, loadOrCreateWebhookSecret } from './local-auth/key
 import { localClerkEnv } from './local-auth/local-clerk';
 import { mintSessionToken } from './local-auth/mint-token';
 import { startLocalStack } from './local-stack';
+import { exitIfPortTaken } from './local-stack/free-port';
 import { migrateAndSeed } from './local-stack/migrate';
+import { exitIfLocalStackRunning, recordRunningServer } from './running-server';
+import { waitedSinceLaunch } from './startup-time';
 
 const HOST = '127.0.0.1';
 const ROOT = resolve(new URL('..', import.meta.url).pathname);
@@ -30,7 +33,6 @@ const CLERK_KEYS = [
   'CLERK_AUTHORIZED_PARTIES',
   'CLERK_ISSUER',
 ] as const;
-const started = performance.now();
 
 process.chdir(ROOT);
 if (existsSync('.env')) process.loadEnvFile('.env');
@@ -39,6 +41,8 @@ if (!Number.isInteger(port) || port <= 0 || port > 65_535) {
   console.error(`WORKER_PORT must be a TCP port, got "${process.env.WORKER_PORT}"`);
   process.exit(2);
 }
+if (!process.env.DATABASE_URL) exitIfLocalStackRunning();
+await exitIfPortTaken(HOST, port, 'WORKER_PORT');
 
 interface Database {
   bindings: Record<string, string>;
@@ -53,7 +57,13 @@ async function startDatabase(): Promise<Database> {
     return { bindings: { DATABASE_URL: remoteUrl }, stop: async () => {} };
   }
   const stack = await startLocalStack({ dataDir: DEV_DATA_DIR.postgres });
+  recordRunningServer({
+    command: 'npm run dev:worker',
+    url: `http://${HOST}:${port}`,
+    postgresPort: stack.postgres.port,
+  });
   console.log(`database: embedded Postgres 17 on ${HOST}:${stack.postgres.port} (data in .data/postgres)`);
+  console.log(`          psql: npm run db:psql   (or any client: ${stack.env.DATABASE_URL})`);
   console.log(`          Neon SQL-over-HTTP endpoint ${stack.endpoint.url}`);
   return { bindings: { ...stack.env }, stop: () => stack.stop() };
 }
@@ -142,7 +152,13 @@ try {
     CORS_ORIGINS: process.env.CORS_ORIGINS ?? 'http://localhost:5173,http://localhost:3000',
     PUBLIC_BASE_URL: process.env.PUBLIC_BASE_URL ?? `http://${HOST}:${port}`,
   };
-  for (const key of ['LOG_LEVEL', 'WORKSHOP_CAPS', 'HEALTH_TIMEOUT_MS', 'DB_TIMEOUT_MS'] as const) {
+  for (const key of [
+    'LOG_LEVEL',
+    'LOG_FORMAT',
+    'WORKSHOP_CAPS',
+    'HEALTH_TIMEOUT_MS',
+    'DB_TIMEOUT_MS',
+  ] as const) {
     const value = process.env[key];
     if (value !== undefined) bindings[key] = value;
   }
@@ -179,7 +195,10 @@ try {
     console.error(`wrangler dev did not answer ${base}/api/health/live within 60 s`);
     await shutdown(1);
   } else {
-    console.log(`\nworkshop-api (workerd) ready on ${base} in ${Math.round(performance.now() - started)} ms`);
+    const waited = waitedSinceLaunch('scripts/dev-worker.ts');
+    console.log(
+      `\nworkshop-api (workerd) ready on ${base} in ${(waited.ms / 1000).toFixed(1)} s (${waited.since})`,
+    );
     console.log(`  health:  curl -i ${base}/api/health`);
     if (clerk.privateKeyPem) {
       const token = await mintSessionToken(clerk.privateKeyPem, { userId: 'user_dev', expiresIn: 24 * 3600 });

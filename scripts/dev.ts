@@ -8,14 +8,26 @@ import { loadOrCreateKeyPair, loadOrCreateWebhookSecret } from './local-auth/key
 import { localClerkEnv } from './local-auth/local-clerk';
 import { mintSessionToken } from './local-auth/mint-token';
 import { startLocalStack } from './local-stack';
+import { exitIfPortTaken, portTakenMessage } from './local-stack/free-port';
 import { migrateAndSeed } from './local-stack/migrate';
 import { serveNode } from './node-server';
+import { exitIfLocalStackRunning, recordRunningServer } from './running-server';
+import { waitedSinceLaunch } from './startup-time';
 
 const HOST = '127.0.0.1';
-const started = performance.now();
 
 if (existsSync('.env')) process.loadEnvFile('.env');
 const port = Number(process.env.PORT ?? 8787);
+if (!Number.isInteger(port) || port <= 0 || port > 65_535) {
+  console.error(`PORT must be a TCP port, got "${process.env.PORT}"`);
+  process.exit(2);
+}
+const base = `http://${HOST}:${port}`;
+// A terminal gets one readable line per request; a pipe or a file gets JSON lines.
+process.env.LOG_FORMAT ??= process.stdout.isTTY ? 'pretty' : 'json';
+
+if (!process.env.DATABASE_URL) exitIfLocalStackRunning();
+await exitIfPortTaken(HOST, port, 'PORT');
 
 async function startDatabase() {
   const remoteUrl = process.env.DATABASE_URL;
@@ -27,7 +39,9 @@ async function startDatabase() {
   }
   const stack = await startLocalStack({ dataDir: DEV_DATA_DIR.postgres });
   Object.assign(process.env, stack.env);
+  recordRunningServer({ command: 'npm run dev', url: base, postgresPort: stack.postgres.port });
   console.log(`database: embedded Postgres 17 on 127.0.0.1:${stack.postgres.port} (data in .data/postgres)`);
+  console.log(`          psql: npm run db:psql   (or any client: ${stack.env.DATABASE_URL})`);
   console.log(`          Neon SQL-over-HTTP endpoint ${stack.endpoint.url}`);
   console.log(
     `          faults: curl -X POST ${new URL('/__control/faults', stack.endpoint.url)} -d '{"delayMs":25}'`,
@@ -51,7 +65,7 @@ const database = await startDatabase();
 const localPrivateKey = configureLocalAuth();
 configureLocalWebhooks();
 process.env.CORS_ORIGINS ??= 'http://localhost:5173,http://localhost:3000';
-process.env.PUBLIC_BASE_URL ??= `http://${HOST}:${port}`;
+process.env.PUBLIC_BASE_URL ??= base;
 await refuseInvalidConfig();
 
 /** A server that would answer every request with 500 misconfigured does not start at all. */
@@ -74,10 +88,15 @@ site.all('*', (c) => app.fetch(c.req.raw));
 const server = serveNode({ fetch: site.fetch, hostname: HOST, port }, () => {
   void announce();
 });
+// Taken between the check above and now: the same one line, and the database stopped with us.
+server.once('error', (error: NodeJS.ErrnoException) => {
+  console.error(portTakenMessage(HOST, port, 'PORT', error));
+  void shutdown(1);
+});
 
 async function announce() {
-  const base = `http://${HOST}:${port}`;
-  console.log(`\nworkshop-api ready on ${base} in ${Math.round(performance.now() - started)} ms`);
+  const waited = waitedSinceLaunch('scripts/dev.ts');
+  console.log(`\nworkshop-api ready on ${base} in ${(waited.ms / 1000).toFixed(1)} s (${waited.since})`);
   console.log(`  health:  curl -i ${base}/api/health`);
   console.log(`  docs:    ${base}/api/docs`);
   if (localPrivateKey) {
@@ -90,12 +109,12 @@ async function announce() {
 }
 
 let stopping = false;
-async function shutdown() {
+async function shutdown(code = 0) {
   if (stopping) return;
   stopping = true;
   server.close();
   await database.stop();
-  process.exit(0);
+  process.exit(code);
 }
 process.on('SIGINT', () => void shutdown());
 process.on('SIGTERM', () => void shutdown());

@@ -2,6 +2,7 @@ import type { Database } from './db/client';
 import type { Deadline } from './db/deadline';
 import type { RoundTripRecord } from './db/round-trip-record';
 import type { Config } from './env';
+import type { ErrorCode } from './lib/api-error';
 
 export interface Caller {
   userId: string;
@@ -29,5 +30,7 @@ export interface AppEnv {
     dbRoundTrips?: RoundTripRecord;
     caller: Caller;
     session: SessionIntent;
+    /** The problem `code` of an error response, for its log line. */
+    problemCode?: ErrorCode;
   };
 }

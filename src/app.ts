@@ -9,8 +9,9 @@ import { endDatabaseDeadline } from './middleware/database';
 import { handleError, handleNotFound } from './middleware/errors';
 import { requestLog } from './middleware/request-log';
 import { sessionMiddleware } from './middleware/session';
+import { apiIndexRoutes } from './routes/api-index';
 import { buildPackRoutes } from './routes/build-packs';
-import { docsRoutes } from './routes/docs';
+import { docsRoutes, docsWithTrailingSlash } from './routes/docs';
 import { healthRoutes } from './routes/health';
 import { meRoutes } from './routes/me';
 import { memberRoutes } from './routes/members';
@@ -40,6 +41,7 @@ export function createApp() {
   app.use('*', endDatabaseDeadline);
 
   app.use('/api/workshops/:workshopId/*', sessionMiddleware);
+  app.use('/api/docs/', docsWithTrailingSlash);
 
   const routes = app
     .route('/api', healthRoutes)
@@ -53,7 +55,8 @@ export function createApp() {
     .route('/api', buildPackRoutes)
     .route('/api', webhookRoutes)
     .route('/api', docsRoutes)
-    .route('/api', openApiRoutes(app));
+    .route('/api', openApiRoutes(app))
+    .route('/', apiIndexRoutes);
 
   app.notFound(handleNotFound(allowedMethodsOf(app.routes)));
   app.onError(handleError);

@@ -104,6 +104,8 @@ export const configSchema = z.object({
   HEALTH_TIMEOUT_MS: milliseconds(2_000),
   DB_TIMEOUT_MS: milliseconds(5_000),
   LOG_LEVEL: z.enum(['debug', 'info', 'warn', 'error', 'silent']).default('info'),
+  /** JSON lines for log pipelines (production); one readable line per request for a terminal (dev). */
+  LOG_FORMAT: z.enum(['json', 'pretty']).default('json'),
   PUBLIC_BASE_URL: publicBaseUrl,
   CLERK_WEBHOOK_SIGNING_SECRET: webhookSigningSecret,
 });

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { EmbeddedPostgres, startCluster, stopCluster } from './embedded-postgres';
 import { findFreePort } from './free-port';
+import { isAlive } from './running-cluster';
 
 /** Neon gives new projects Postgres 17; the embedded binaries are pinned to the same major in package.json. */
 export const POSTGRES_MAJOR = 17;
@@ -53,9 +54,26 @@ export async function startLocalPostgres(options: StartOptions): Promise<LocalPo
   try {
     await startCluster(server);
   } catch (error) {
-    throw new Error(`embedded Postgres did not start on ${HOST}:${port}: ${String(error)}`);
+    // The library rejects with `undefined` when postgres exits early; say where to look instead.
+    const reason = error instanceof Error ? error.message : 'postgres exited during start-up';
+    throw new Error(
+      `embedded Postgres did not start on ${HOST}:${port} (data in ${options.dataDir}): ${reason}; ` +
+        'DEBUG_POSTGRES=1 shows its log',
+    );
   }
 
+  return clusterOn(port, async () => {
+    await stopCluster(server);
+    if (options.ephemeral) rmSync(options.dataDir, { recursive: true, force: true });
+  });
+}
+
+/** A cluster another process started and keeps running (`npm run dev`): used here, never stopped here. */
+export function attachLocalPostgres(port: number): LocalPostgres {
+  return clusterOn(port, async () => {});
+}
+
+function clusterOn(port: number, stop: () => Promise<void>): LocalPostgres {
   const url = (database = 'postgres') =>
     `postgresql://${USER}:${PASSWORD}@${HOST}:${port}/${encodeURIComponent(database)}`;
   const admin = () => new pg.Client({ connectionString: url('postgres') });
@@ -77,10 +95,7 @@ export async function startLocalPostgres(options: StartOptions): Promise<LocalPo
     createDatabase: (name, template) =>
       withAdmin(`CREATE DATABASE ${quoteIdent(name)}${template ? ` TEMPLATE ${quoteIdent(template)}` : ''}`),
     dropDatabase: (name) => withAdmin(`DROP DATABASE IF EXISTS ${quoteIdent(name)} WITH (FORCE)`),
-    stop: async () => {
-      await stopCluster(server);
-      if (options.ephemeral) rmSync(options.dataDir, { recursive: true, force: true });
-    },
+    stop,
   };
 }
 
@@ -106,13 +121,4 @@ function clearStalePid(dataDir: string): void {
   const pid = Number.parseInt(readFileSync(pidFile, 'utf8').split('\n')[0] ?? '', 10);
   if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) return;
   rmSync(pidFile, { force: true });
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }

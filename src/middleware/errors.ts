@@ -7,11 +7,12 @@ import { ConfigError } from '../env';
 import { ApiError, type ErrorCode } from '../lib/api-error';
 import { loggableError } from '../lib/loggable-error';
 import { PROBLEM_CONTENT_TYPE, problemDocument } from '../lib/problem';
-import { writeLog } from './request-log';
+import { logSettingsOf, writeLog } from './request-log';
 
 const RETRY_AFTER_SECONDS = '2';
 
 function problemResponse(c: Context<AppEnv>, error: ApiError): Response {
+  c.set('problemCode', error.code);
   const body = problemDocument({
     code: error.code,
     status: error.status as ContentfulStatusCode,
@@ -53,12 +54,12 @@ export const handleError: ErrorHandler<AppEnv> = (error, c) => {
   if (error instanceof HTTPException && error.status < 500)
     return problemResponse(c, fromHttpException(error));
 
-  const logLevel = c.get('config')?.LOG_LEVEL ?? 'error';
+  const logSettings = logSettingsOf(c.get('config'), 'error');
   const requestId = c.get('requestId');
   const roundTrips = c.get('dbRoundTrips');
   const failure = classifyDatabaseFailure(roundTrips);
   if (failure?.kind === 'unavailable') {
-    writeLog(logLevel, 'warn', {
+    writeLog(logSettings, 'warn', {
       requestId,
       event: 'database_unavailable',
       cause: roundTrips?.failure?.kind,
@@ -73,13 +74,17 @@ export const handleError: ErrorHandler<AppEnv> = (error, c) => {
     );
   }
   if (error instanceof ConfigError) {
-    writeLog('error', 'error', { requestId, event: 'misconfigured', message: error.message });
+    writeLog(logSettingsOf(undefined, 'error'), 'error', {
+      requestId,
+      event: 'misconfigured',
+      message: error.message,
+    });
     return problemResponse(c, new ApiError('misconfigured', 'The server is misconfigured.'));
   }
   if (failure?.sqlState?.startsWith('22')) {
     return problemResponse(c, new ApiError('bad_request', 'A value in the request cannot be stored.'));
   }
-  writeLog(logLevel, 'error', {
+  writeLog(logSettings, 'error', {
     requestId,
     event: 'unhandled_error',
     error: loggableError(error),

@@ -1,4 +1,6 @@
-import { z } from '@hono/zod-openapi';
+import { createRoute, z } from '@hono/zod-openapi';
+import { createMiddleware } from 'hono/factory';
+import type { AppEnv } from '../app-env';
 import { createRouter } from '../lib/create-router';
 import { publicRoute } from '../lib/public-route';
 import { serverErrorResponse } from '../schemas/common';
@@ -79,4 +81,13 @@ export const docsRoutes = createRouter().openapi(docsRoute, (c) => {
   c.header('Content-Security-Policy', DOCS_CONTENT_SECURITY_POLICY);
   c.header('Cache-Control', 'no-cache');
   return c.html(DOCS_HTML, 200);
+});
+
+/**
+ * `/api/docs/` is how the page's address is often typed: a redirect, not a second route. Routing stays
+ * strict everywhere else: a path normalised from `…/steps/..` must never answer as its parent.
+ */
+export const docsWithTrailingSlash = createMiddleware<AppEnv>(async (c, next) => {
+  if (c.req.method !== 'GET' && c.req.method !== 'HEAD') return next();
+  return c.redirect('/api/docs', 301);
 });

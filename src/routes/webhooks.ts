@@ -42,7 +42,7 @@ const clerkRoute = clerkWebhookRoute({
 export const webhookRoutes = createRouter().openapi(clerkRoute, async (c) => {
   const event = c.req.valid('json');
   if (event.type !== USER_DELETED) {
-    writeLog(c.get('config').LOG_LEVEL, 'debug', {
+    writeLog(c.get('config'), 'debug', {
       requestId: c.get('requestId'),
       event: 'webhook_ignored',
       type: event.type,
@@ -57,7 +57,7 @@ export const webhookRoutes = createRouter().openapi(clerkRoute, async (c) => {
   }
   const deleted = await eraseAccount(requestDb(c), data.data.id);
   // Counts only: the erased person's id does not belong in logs kept after their erasure.
-  writeLog(c.get('config').LOG_LEVEL, 'info', {
+  writeLog(c.get('config'), 'info', {
     requestId: c.get('requestId'),
     event: 'account_erased',
     deleted,

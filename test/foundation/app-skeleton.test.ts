@@ -91,8 +91,7 @@ describe('an unknown route', () => {
     ['GET', '/api/no-such-route'],
     ['POST', '/api/no-such-route'],
     ['DELETE', '/api/health/nothing-here'],
-    ['GET', '/'],
-    ['GET', '/api'],
+    ['GET', '/api/'],
   ])('%s %s answers a 404 problem+json with type, title, status, detail and code', async (method, path) => {
     const { result, roundTrips } = await testApp.countRoundTrips(() => testApp.request(path, { method }));
     const body = await expectProblem(result, 404, 'not_found');

@@ -26,6 +26,8 @@ type OpenApiDocument = {
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'];
 const PUBLIC = new Set([
+  'GET /',
+  'GET /api',
   'GET /api/health',
   'GET /api/health/live',
   'GET /api/openapi.json',
@@ -36,6 +38,8 @@ const PUBLIC = new Set([
 
 /** Called by Clerk's servers, which carry its webhook signature instead of a session token. */
 const SIGNED_BY_CLERK = new Set(['POST /api/webhooks/clerk']);
+/** Routes that touch no database, so answer neither 500 nor 503 from it. */
+const NO_DATABASE = new Set(['GET /', 'GET /api', 'GET /api/openapi.json', 'GET /api/docs']);
 
 let app: TestApp;
 let document: OpenApiDocument;
@@ -225,7 +229,7 @@ describe('GET /api/openapi.json', () => {
         // Liveness answers even when misconfigured; health answers its own document when not ready; the
         // others touch no database, so only a misconfigured server (500) can fail them.
         if (key === 'GET /api/health/live') continue;
-        if (key === 'GET /api/health' || key === 'GET /api/openapi.json' || key === 'GET /api/docs') {
+        if (key === 'GET /api/health' || NO_DATABASE.has(key)) {
           expect(Object.keys(operation.responses?.['500']?.content ?? {}), key).toContain(
             'application/problem+json',
           );

@@ -135,6 +135,13 @@ export class OpenApiContract {
     if (!template || !item || !documentedMethod) {
       // CORS preflights answer for the method they announce; everything else off the map is an error.
       if (method === 'OPTIONS') return [];
+      // A path off the map may redirect to its documented spelling (`/api/docs/` → `/api/docs`).
+      const location = response.headers.get('Location');
+      if ((response.status === 301 || response.status === 308) && location) {
+        const target = new URL(location, 'http://contract.invalid').pathname;
+        if (this.templateFor(target)) return [];
+        return [`${method} ${path} redirects to ${target}, which is not documented either`];
+      }
       if (response.status < 400)
         return [`${method} ${path} answered ${response.status} but is not documented`];
       const problems = this.problemErrors(text, mediaType, method);

@@ -71,6 +71,8 @@ const withShareLink: MatrixCase['prepare'] = async ({ asOwner, workshopId }) => 
  */
 const MATRIX: MatrixTable = {
   // Public
+  'GET /': { expect: publicAccess(200) },
+  'GET /api': { expect: publicAccess(200) },
   'GET /api/health': { expect: publicAccess(200) },
   'GET /api/health/live': { expect: publicAccess(200) },
   'GET /api/openapi.json': { expect: publicAccess(200) },
@@ -212,7 +214,9 @@ afterAll(async () => {
 describe('the route list', () => {
   it('is read from the app: the OpenAPI registry and app.routes, without middleware entries', () => {
     expect(ROUTES).toEqual(expect.arrayContaining(['GET /api/me', 'DELETE /api/workshops/{workshopId}']));
-    expect(ROUTES.every((key) => /^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) \/api\//.test(key))).toBe(true);
+    expect(ROUTES.every((key) => /^(GET|HEAD|POST|PUT|PATCH|DELETE|OPTIONS) \/(api\b|$)/.test(key))).toBe(
+      true,
+    );
     expect(ROUTES).not.toContainEqual(expect.stringContaining('*'));
     expect(ROUTES).not.toContainEqual(expect.stringContaining(':'));
     expect(new Set(ROUTES).size).toBe(ROUTES.length);
