@@ -54,6 +54,8 @@ describe('LOG_FORMAT', () => {
       CLERK_SECRET_KEY: 'sk_test_x',
       CLERK_PUBLISHABLE_KEY: 'pk_test_x',
       CLERK_JWT_KEY: '-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----',
+      CLERK_AUTHORIZED_PARTIES: 'https://app.example.com',
+      CLERK_ISSUER: 'https://clerk.example.com',
     };
     expect(loadConfig({ ...base }).LOG_FORMAT).toBe('json');
     expect(loadConfig({ ...base, LOG_FORMAT: 'pretty' }).LOG_FORMAT).toBe('pretty');
