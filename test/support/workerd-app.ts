@@ -1,0 +1,60 @@
+/**
+ * The Worker bundle (what `wrangler deploy` uploads) inside workerd, reached over loopback HTTP. It runs
+ * under the Miniflare that wrangler itself depends on, so the runtime is the very workerd of `wrangler dev`,
+ * without the dev proxy in front. Each instance gets its own bindings: a test file's database, SQL endpoint
+ * and Clerk key.
+ */
+import { createRequire } from 'node:module';
+import type { WorkerBundle } from './workers-bundle';
+
+/** The part of Miniflare's API used here (typed locally: the package is wrangler's dependency, not ours). */
+interface MiniflareOptions {
+  modules: WorkerBundle['modules'];
+  modulesRoot: string;
+  compatibilityDate: string;
+  bindings: Record<string, string>;
+  host: string;
+  port: number;
+  cf: boolean;
+}
+interface MiniflareInstance {
+  readonly ready: Promise<URL>;
+  dispose(): Promise<void>;
+}
+interface MiniflareModule {
+  Miniflare: new (options: MiniflareOptions) => MiniflareInstance;
+}
+
+export interface WorkerdApp {
+  /** Where the Worker listens, e.g. `http://127.0.0.1:41234`. */
+  url: string;
+  close(): Promise<void>;
+}
+
+let miniflare: Promise<MiniflareModule> | undefined;
+
+function loadMiniflare(): Promise<MiniflareModule> {
+  const fromHere = createRequire(import.meta.url);
+  const fromWrangler = createRequire(fromHere.resolve('wrangler/package.json'));
+  miniflare ??= import(fromWrangler.resolve('miniflare')) as Promise<MiniflareModule>;
+  return miniflare;
+}
+
+export async function startWorkerdApp(
+  bundle: WorkerBundle,
+  bindings: Record<string, string>,
+): Promise<WorkerdApp> {
+  const { Miniflare } = await loadMiniflare();
+  const instance = new Miniflare({
+    modules: bundle.modules,
+    modulesRoot: bundle.modulesRoot,
+    compatibilityDate: bundle.compatibilityDate,
+    bindings,
+    host: '127.0.0.1',
+    port: 0,
+    // The app never reads request.cf: no lookup of Cloudflare's sample values over the network.
+    cf: false,
+  });
+  const url = await instance.ready;
+  return { url: url.origin, close: () => instance.dispose() };
+}
