@@ -10,6 +10,12 @@ import { defineConfig } from 'vitest/config';
 export const WORKERD_SUITES = [
   'test/auth/token-matrix.test.ts',
   'test/reliability/hostile-input.test.ts',
+  'test/workshops/authorization-matrix.test.ts',
+  'test/reliability/idempotency.test.ts',
+  'test/sessions/lazy-sessions.test.ts',
+  'test/build-packs/routes.test.ts',
+  'test/demo/workflow.test.ts',
+  'test/reliability/database-faults.test.ts',
 ];
 
 export default defineConfig({

@@ -33,8 +33,19 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+export interface TestAppOptions {
+  /**
+   * On the workerd target, the Worker's outgoing requests go through this function of the test process
+   * (on Node the app already calls this process's `fetch`), so one guard sees them on both runtimes.
+   */
+  workerOutbound?: typeof fetch;
+}
+
 /** The real app, the real driver and real Postgres: a database of its own behind a local SQL-over-HTTP endpoint. */
-export async function createTestApp(overrides: Record<string, string> = {}): Promise<TestApp> {
+export async function createTestApp(
+  overrides: Record<string, string> = {},
+  options: TestAppOptions = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const endpoint = await startSqlEndpoint();
   const keys = generateSigningKeyPair();
@@ -52,7 +63,10 @@ export async function createTestApp(overrides: Record<string, string> = {}): Pro
   const app = createApp();
   const token = (userId: string, options: Omit<MintOptions, 'userId'> = {}) =>
     mintSessionToken(keys.privateKeyPem, { userId, ...options });
-  const server = testTarget === 'workerd' ? await startWorkerdServer(env) : startNodeServer(app, env);
+  const server =
+    testTarget === 'workerd'
+      ? await startWorkerdServer(env, options.workerOutbound)
+      : startNodeServer(app, env);
 
   return {
     target: testTarget,
@@ -90,8 +104,11 @@ interface TestServer {
 }
 
 /** The Worker bundle built by the workerd run's global setup, booted with this app's bindings. */
-async function startWorkerdServer(env: Record<string, string>): Promise<TestServer> {
-  const worker = await startWorkerdApp(inject('workerBundle'), env);
+async function startWorkerdServer(
+  env: Record<string, string>,
+  outbound: typeof fetch | undefined,
+): Promise<TestServer> {
+  const worker = await startWorkerdApp(inject('workerBundle'), env, outbound);
   return { url: async () => worker.url, close: () => worker.close() };
 }
 

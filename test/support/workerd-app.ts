@@ -16,6 +16,7 @@ interface MiniflareOptions {
   host: string;
   port: number;
   cf: boolean;
+  outboundService?: (request: Request) => Promise<Response>;
 }
 interface MiniflareInstance {
   readonly ready: Promise<URL>;
@@ -40,9 +41,14 @@ function loadMiniflare(): Promise<MiniflareModule> {
   return miniflare;
 }
 
+/**
+ * `outbound`, when given, makes every request the Worker sends go through this process's function instead
+ * of workerd's own network (a test that must see them, e.g. to prove that none leaves the machine).
+ */
 export async function startWorkerdApp(
   bundle: WorkerBundle,
   bindings: Record<string, string>,
+  outbound?: typeof fetch,
 ): Promise<WorkerdApp> {
   const { Miniflare } = await loadMiniflare();
   const instance = new Miniflare({
@@ -54,6 +60,16 @@ export async function startWorkerdApp(
     port: 0,
     // The app never reads request.cf: no lookup of Cloudflare's sample values over the network.
     cf: false,
+    ...(outbound && {
+      outboundService: (request: Request) =>
+        outbound(request.url, {
+          method: request.method,
+          headers: request.headers,
+          body: request.body,
+          redirect: 'manual',
+          duplex: 'half',
+        } as RequestInit),
+    }),
   });
   const url = await instance.ready;
   return { url: url.origin, close: () => instance.dispose() };
