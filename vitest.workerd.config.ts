@@ -16,6 +16,22 @@ export const WORKERD_SUITES = [
   'test/build-packs/routes.test.ts',
   'test/demo/workflow.test.ts',
   'test/reliability/database-faults.test.ts',
+  'test/workshops/workshops.test.ts',
+  'test/workshops/ownership-cap.test.ts',
+  'test/workshops/reliability.test.ts',
+  'test/steps/steps.test.ts',
+  'test/steps/step-definitions.test.ts',
+  'test/steps/round-trips.test.ts',
+  'test/steps/output-roundtrip.test.ts',
+  'test/steps/output-order.test.ts',
+  'test/build-packs/cache-isolation.test.ts',
+  'test/reliability/public-links.test.ts',
+  'test/reliability/storage-limits.test.ts',
+  'test/reliability/validators.test.ts',
+  'test/reliability/answer-cut-short.test.ts',
+  'test/reliability/fuzz.test.ts',
+  'test/foundation/health.test.ts',
+  'test/client/typed-client.test.ts',
 ];
 
 export default defineConfig({

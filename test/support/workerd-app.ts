@@ -61,14 +61,14 @@ export async function startWorkerdApp(
     // The app never reads request.cf: no lookup of Cloudflare's sample values over the network.
     cf: false,
     ...(outbound && {
-      outboundService: (request: Request) =>
+      // The body as text, as the Neon driver hands it to fetch on Node, so a guard can read it the same way.
+      outboundService: async (request: Request) =>
         outbound(request.url, {
           method: request.method,
           headers: request.headers,
-          body: request.body,
+          body: request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.text(),
           redirect: 'manual',
-          duplex: 'half',
-        } as RequestInit),
+        }),
     }),
   });
   const url = await instance.ready;
