@@ -30,6 +30,7 @@ export const WORKERD_SUITES = [
   'test/reliability/validators.test.ts',
   'test/reliability/answer-cut-short.test.ts',
   'test/reliability/fuzz.test.ts',
+  'test/reliability/log-hygiene.test.ts',
   'test/foundation/health.test.ts',
   'test/client/typed-client.test.ts',
 ];

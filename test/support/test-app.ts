@@ -39,6 +39,8 @@ export interface TestAppOptions {
    * (on Node the app already calls this process's `fetch`), so one guard sees them on both runtimes.
    */
   workerOutbound?: typeof fetch;
+  /** On the workerd target, each line the Worker logs (on Node the app writes to this process's console). */
+  workerLog?: (line: string) => void;
 }
 
 /** The real app, the real driver and real Postgres: a database of its own behind a local SQL-over-HTTP endpoint. */
@@ -64,9 +66,7 @@ export async function createTestApp(
   const token = (userId: string, options: Omit<MintOptions, 'userId'> = {}) =>
     mintSessionToken(keys.privateKeyPem, { userId, ...options });
   const server =
-    testTarget === 'workerd'
-      ? await startWorkerdServer(env, options.workerOutbound)
-      : startNodeServer(app, env);
+    testTarget === 'workerd' ? await startWorkerdServer(env, options) : startNodeServer(app, env);
 
   return {
     target: testTarget,
@@ -104,11 +104,11 @@ interface TestServer {
 }
 
 /** The Worker bundle built by the workerd run's global setup, booted with this app's bindings. */
-async function startWorkerdServer(
-  env: Record<string, string>,
-  outbound: typeof fetch | undefined,
-): Promise<TestServer> {
-  const worker = await startWorkerdApp(inject('workerBundle'), env, outbound);
+async function startWorkerdServer(env: Record<string, string>, options: TestAppOptions): Promise<TestServer> {
+  const worker = await startWorkerdApp(inject('workerBundle'), env, {
+    outbound: options.workerOutbound,
+    log: options.workerLog,
+  });
   return { url: async () => worker.url, close: () => worker.close() };
 }
 

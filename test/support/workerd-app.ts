@@ -5,6 +5,8 @@
  * and Clerk key.
  */
 import { createRequire } from 'node:module';
+import { createInterface } from 'node:readline';
+import type { Readable } from 'node:stream';
 import type { WorkerBundle } from './workers-bundle';
 
 /** The part of Miniflare's API used here (typed locally: the package is wrangler's dependency, not ours). */
@@ -17,6 +19,7 @@ interface MiniflareOptions {
   port: number;
   cf: boolean;
   outboundService?: (request: Request) => Promise<Response>;
+  handleRuntimeStdio?: (stdout: Readable, stderr: Readable) => void;
 }
 interface MiniflareInstance {
   readonly ready: Promise<URL>;
@@ -41,14 +44,20 @@ function loadMiniflare(): Promise<MiniflareModule> {
   return miniflare;
 }
 
-/**
- * `outbound`, when given, makes every request the Worker sends go through this process's function instead
- * of workerd's own network (a test that must see them, e.g. to prove that none leaves the machine).
- */
+export interface WorkerdHooks {
+  /**
+   * Every request the Worker sends goes through this function of the test process instead of workerd's own
+   * network (for a test that must see them, e.g. to prove that none leaves the machine).
+   */
+  outbound?: typeof fetch;
+  /** Every line the Worker writes (console.log / console.error), as workerd prints it. */
+  log?: (line: string) => void;
+}
+
 export async function startWorkerdApp(
   bundle: WorkerBundle,
   bindings: Record<string, string>,
-  outbound?: typeof fetch,
+  { outbound, log }: WorkerdHooks = {},
 ): Promise<WorkerdApp> {
   const { Miniflare } = await loadMiniflare();
   const instance = new Miniflare({
@@ -69,6 +78,11 @@ export async function startWorkerdApp(
           body: request.method === 'GET' || request.method === 'HEAD' ? undefined : await request.text(),
           redirect: 'manual',
         }),
+    }),
+    ...(log && {
+      handleRuntimeStdio: (stdout: Readable, stderr: Readable) => {
+        for (const stream of [stdout, stderr]) createInterface({ input: stream }).on('line', log);
+      },
     }),
   });
   const url = await instance.ready;
