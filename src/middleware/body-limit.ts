@@ -9,12 +9,39 @@ const STEP_OUTPUT_BODY_LIMIT_BYTES = STEP_OUTPUT_LIMIT_BYTES + 4 * 1024;
 
 const STEP_OUTPUT_PATH = /^\/api\/workshops\/[^/]+\/steps\/[^/]+\/output$/;
 
+/**
+ * How much of a refused body is still read (and thrown away) before the 413 goes out. workerd closes a
+ * keep-alive connection whose request body was left unread, cancelled or not, and the client's next request
+ * on it fails (through `wrangler dev`, as a 503 "Your worker restarted mid-request"); reading the body to its
+ * end keeps the connection usable. Past this bound the body is cancelled instead: a client that sends that
+ * much more than any route accepts loses its connection rather than the Worker reading without end.
+ */
+export const REFUSED_BODY_DRAIN_BYTES = 8 * 1024 * 1024;
+
 const tooLarge = (limit: number) =>
   new ApiError('payload_too_large', `The request body is larger than ${limit} bytes.`, {
     extensions: { limitBytes: limit },
   });
 
-/** The whole body, read from the stream chunk by chunk and abandoned as soon as it exceeds the limit. */
+/** Reads the rest of a refused body without keeping it, up to REFUSED_BODY_DRAIN_BYTES in all. */
+async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>, alreadyRead: number) {
+  let size = alreadyRead;
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      size += value.byteLength;
+      if (size > REFUSED_BODY_DRAIN_BYTES) {
+        await reader.cancel();
+        return;
+      }
+    }
+  } catch {
+    // The client went away mid-body: there is no connection left to keep.
+  }
+}
+
+/** The whole body, read from the stream chunk by chunk and refused as soon as it exceeds the limit. */
 async function readAtMost(body: ReadableStream<Uint8Array>, limit: number, reported: number) {
   const chunks: Uint8Array[] = [];
   let size = 0;
@@ -24,7 +51,7 @@ async function readAtMost(body: ReadableStream<Uint8Array>, limit: number, repor
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel();
+      await discardRest(reader, size);
       throw tooLarge(reported);
     }
     chunks.push(value);
@@ -41,7 +68,7 @@ async function readAtMost(body: ReadableStream<Uint8Array>, limit: number, repor
 /**
  * Counts the bytes actually read, whatever Content-Length says: hono's bodyLimit trusts an honest-looking
  * header, so a body longer than its declared length got through whenever the runtime did not cut it.
- * An oversized declared length is refused before reading anything. A body of declared length is read in
+ * An oversized declared length is refused without keeping anything. A body of declared length is read in
  * one go (on Node straight from the socket, as the runtime frames it by that length); one without a
  * length is read as a stream and given up at the limit.
  */
@@ -52,7 +79,11 @@ export const bodyLimits = createMiddleware<AppEnv>(async (c, next) => {
   const reported = isStepOutput ? STEP_OUTPUT_LIMIT_BYTES : DEFAULT_BODY_LIMIT_BYTES;
 
   const declared = Number(c.req.header('Content-Length') ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > limit) throw tooLarge(reported);
+  if (Number.isFinite(declared) && declared > limit) {
+    const body = c.req.raw.body;
+    if (body && declared <= REFUSED_BODY_DRAIN_BYTES) await discardRest(body.getReader(), 0);
+    throw tooLarge(reported);
+  }
 
   if (Number.isFinite(declared)) {
     // Read through c.req, which keeps the bytes for the validators' c.req.json().

@@ -37,7 +37,8 @@ beforeAll(async () => {
   t = await createTestApp();
   auth = { Authorization: `Bearer ${await t.token('user_typed_client', { plan: 'pro' })}` };
   client = hc<AppType>('http://localhost', {
-    fetch: async (input: RequestInfo | URL, init?: RequestInit) => t.request(String(input), init),
+    fetch: async (input: RequestInfo | URL, init?: RequestInit) =>
+      t.request(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url, init),
     headers: () => auth,
   });
 });

@@ -8,8 +8,8 @@
  * the validation hook in src/lib/create-router.ts (400 problem, param → 404), src/schemas/common.ts
  * userText (NUL, bounds), src/lib/json-output.ts (depth, NUL keys, non-finite numbers).
  */
+import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem } from '../foundation/helpers';
 import type { JsonSchema } from '../support/fuzz-arbitraries';
@@ -30,36 +30,31 @@ import {
   VALID_BODIES,
 } from '../support/fuzz-routes';
 import { createTestApp, jsonBody, type TestApp } from '../support/test-app';
+import { nodeOnly } from '../support/test-target';
 import { fingerprint, type Headers, rows } from './support';
 
 let app: TestApp;
 let fixture: RouteFixture;
 let routes: BodyRoute[];
 let components: Record<string, JsonSchema>;
-let server: ReturnType<typeof serve> | undefined;
 let baseUrl: string;
 
 beforeAll(async () => {
   app = await createTestApp({ WORKSHOP_CAPS: 'pro:999999', DB_TIMEOUT_MS: '30000' });
   fixture = await createRouteFixture(app);
   ({ routes, components } = await bodyRoutes(app));
-  const env = app.env;
-  const port = await new Promise<number>((ready) => {
-    const started = serve(
-      { fetch: (request) => app.app.fetch(request, env), hostname: '127.0.0.1', port: 0 },
-      (info) => ready(info.port),
-    );
-    server = started;
-  });
-  baseUrl = `http://127.0.0.1:${port}`;
+  baseUrl = await app.listen();
 });
 
 afterAll(async () => {
-  await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
   await app?.close();
 });
 
 const encoder = new TextEncoder();
+/** Why the tests of a Content-Length that disagrees with the body run on Node only. */
+const LYING_LENGTH_IS_IN_PROCESS_ONLY =
+  'such a request exists only between in-process callers: over HTTP the runtime frames the body by its ' +
+  'Content-Length (workerd cuts the body there) and fetch refuses to send one';
 const OUTPUT_PATH = () => fillPath('/api/workshops/{workshopId}/steps/{stepId}/output', fixture.params);
 
 /** `{"originalIdea":"…"}` padded with JSON whitespace to exactly `size` bytes. */
@@ -124,53 +119,62 @@ const LIMITED_ROUTES = (): readonly (readonly [
 
 describe('bodies over the limit → 413, however they arrive [body-limit.ts counts bytes]', () => {
   for (const transport of ['honest', 'chunked', 'lying'] as const) {
-    it(`${transport} Content-Length: one byte over → 413 payload_too_large, nothing written; at the limit → accepted`, async () => {
-      for (const [label, method, path, bodyOf, limit, ok] of LIMITED_ROUTES()) {
-        const before = await fingerprint(app);
-        const over = await app.request(path, {
-          method,
-          ...deliver(bodyOf(limit + 1), transport, fixture.headers),
-        });
-        const problem = await expectProblem(over, 413, 'payload_too_large');
-        expect(problem.limitBytes, label).toBe(
-          path === '/api/workshops' ? DEFAULT_BODY_LIMIT_BYTES : STEP_OUTPUT_LIMIT_BYTES,
-        );
-        expect(await fingerprint(app), label).toEqual(before);
+    it.skipIf(transport === 'lying' && nodeOnly(LYING_LENGTH_IS_IN_PROCESS_ONLY))(
+      `${transport} Content-Length: one byte over → 413 payload_too_large, nothing written; at the limit → accepted`,
+      async () => {
+        for (const [label, method, path, bodyOf, limit, ok] of LIMITED_ROUTES()) {
+          const before = await fingerprint(app);
+          const over = await app.request(path, {
+            method,
+            ...deliver(bodyOf(limit + 1), transport, fixture.headers),
+          });
+          const problem = await expectProblem(over, 413, 'payload_too_large');
+          expect(problem.limitBytes, label).toBe(
+            path === '/api/workshops' ? DEFAULT_BODY_LIMIT_BYTES : STEP_OUTPUT_LIMIT_BYTES,
+          );
+          expect(await fingerprint(app), label).toEqual(before);
 
-        const far = await app.request(path, {
-          method,
-          ...deliver(bodyOf(limit * 4), transport, fixture.headers),
-        });
-        await expectProblem(far, 413, 'payload_too_large');
+          const far = await app.request(path, {
+            method,
+            ...deliver(bodyOf(limit * 4), transport, fixture.headers),
+          });
+          await expectProblem(far, 413, 'payload_too_large');
 
-        const at = await app.request(path, { method, ...deliver(bodyOf(limit), transport, fixture.headers) });
-        expect(at.status, `${label} at the limit: ${(await at.clone().text()).slice(0, 300)}`).toBe(ok);
-      }
-    });
+          const at = await app.request(path, {
+            method,
+            ...deliver(bodyOf(limit), transport, fixture.headers),
+          });
+          expect(at.status, `${label} at the limit: ${(await at.clone().text()).slice(0, 300)}`).toBe(ok);
+        }
+      },
+    );
   }
 
-  it('a declared length over the limit is refused before a byte is read, whatever the body [declared-length check]', async () => {
-    let pulled = 0;
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        pulled++;
-        controller.enqueue(encoder.encode('{"originalIdea":"small"}'));
-        controller.close();
-      },
-    });
-    const response = await app.request('/api/workshops', {
-      method: 'POST',
-      body,
-      duplex: 'half',
-      headers: {
-        ...fixture.headers,
-        'Content-Type': 'application/json',
-        'Content-Length': String(10 * 1024 * 1024),
-      },
-    } as RequestInit);
-    await expectProblem(response, 413, 'payload_too_large');
-    expect(pulled).toBeLessThanOrEqual(1);
-  });
+  it.skipIf(nodeOnly(LYING_LENGTH_IS_IN_PROCESS_ONLY))(
+    'a declared length over the limit is refused before a byte is read, whatever the body [declared-length check]',
+    async () => {
+      let pulled = 0;
+      const body = new ReadableStream<Uint8Array>({
+        pull(controller) {
+          pulled++;
+          controller.enqueue(encoder.encode('{"originalIdea":"small"}'));
+          controller.close();
+        },
+      });
+      const response = await app.request('/api/workshops', {
+        method: 'POST',
+        body,
+        duplex: 'half',
+        headers: {
+          ...fixture.headers,
+          'Content-Type': 'application/json',
+          'Content-Length': String(10 * 1024 * 1024),
+        },
+      } as RequestInit);
+      await expectProblem(response, 413, 'payload_too_large');
+      expect(pulled).toBeLessThanOrEqual(1);
+    },
+  );
 
   it('an output over 256 KiB inside a body within the envelope → 413 [route output check]', async () => {
     const text = `{"output":{"text":"${'x'.repeat(STEP_OUTPUT_LIMIT_BYTES)}"}}`;
@@ -182,7 +186,7 @@ describe('bodies over the limit → 413, however they arrive [body-limit.ts coun
     );
   });
 
-  describe('over real HTTP (@hono/node-server on 127.0.0.1)', () => {
+  describe("over real HTTP (the runtime's own server on 127.0.0.1: @hono/node-server, or workerd)", () => {
     for (const transport of ['honest', 'chunked'] as const) {
       it(`${transport}: over the limit → 413 on the wire, at the limit → accepted`, async () => {
         for (const [label, method, path, bodyOf, limit, ok] of LIMITED_ROUTES()) {
@@ -202,8 +206,89 @@ describe('bodies over the limit → 413, however they arrive [body-limit.ts coun
         }
       });
     }
+
+    for (const transport of ['honest', 'chunked'] as const) {
+      it(`${transport}: after a 413, the next request on the same keep-alive connection is answered [refused body drained]`, async () => {
+        const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+        try {
+          for (const [label, method, path, bodyOf, limit] of LIMITED_ROUTES()) {
+            for (const size of [limit + 1, limit * 3, 2 * 1024 * 1024]) {
+              const over = await keepAliveRequest(
+                agent,
+                method,
+                path,
+                bodyOf(size),
+                transport,
+                fixture.headers,
+              );
+              expect(over.status, `${label}, ${size} bytes`).toBe(413);
+              const next = await keepAliveRequest(
+                agent,
+                'POST',
+                '/api/workshops',
+                JSON.stringify({ originalIdea: `After a ${size}-byte body was refused` }),
+                transport,
+                fixture.headers,
+              );
+              expect(
+                next.status,
+                `${label}: the request after ${size} bytes: ${next.body.slice(0, 200)}`,
+              ).toBe(201);
+              expect(next.localPort, 'the same connection carried both').toBe(over.localPort);
+            }
+          }
+        } finally {
+          agent.destroy();
+        }
+      });
+    }
   });
 });
+
+/** One request through a keep-alive agent: its status, its body and the local port of the connection used. */
+function keepAliveRequest(
+  agent: Agent,
+  method: string,
+  path: string,
+  text: string,
+  transport: 'honest' | 'chunked',
+  headers: Headers,
+): Promise<{ status: number; body: string; localPort: number | undefined }> {
+  const bytes = encoder.encode(text);
+  const { port } = new URL(baseUrl);
+  return new Promise((resolve, reject) => {
+    const outgoing = httpRequest(
+      {
+        host: '127.0.0.1',
+        port: Number(port),
+        method,
+        path,
+        agent,
+        headers: {
+          'Content-Type': 'application/json',
+          ...headers,
+          ...(transport === 'honest' ? { 'Content-Length': String(bytes.length) } : {}),
+        },
+      },
+      (response) => {
+        let body = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        response.on('end', () =>
+          resolve({ status: response.statusCode ?? 0, body, localPort: outgoing.socket?.localPort }),
+        );
+      },
+    );
+    outgoing.on('error', reject);
+    // In pieces, so a chunked body really arrives as many chunks.
+    for (let offset = 0; offset < bytes.length; offset += 64 * 1024) {
+      outgoing.write(bytes.subarray(offset, offset + 64 * 1024));
+    }
+    outgoing.end();
+  });
+}
 
 /** Sends a request byte by byte over a socket and reads the status line and body the server answers. */
 function rawRequest(

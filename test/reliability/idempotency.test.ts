@@ -9,6 +9,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem } from '../foundation/helpers';
 import { createTestApp, jsonBody, type TestApp } from '../support/test-app';
+import { nodeOnly } from '../support/test-target';
 import { count, fingerprint, type Headers, rows, tokenCache } from './support';
 
 interface WorkshopBody {
@@ -37,6 +38,12 @@ afterAll(async () => {
 
 const withKey = (headers: Headers, key: string | undefined): Headers =>
   key === undefined ? headers : { ...headers, 'Idempotency-Key': key };
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the keys under test are control characters (a tab is sent as it is)
+const CONTROL_CHARACTER = /[\x00-\x08\x0a-\x1f\x7f]/;
+/** Why keys with control characters are tried on Node only. */
+const FETCH_REFUSES_CONTROL_CHARACTERS =
+  'fetch will not send a control character in a header value, so over HTTP such a key never reaches the Worker';
 
 async function createWorkshop(userId: string, body: unknown, key?: string, plan = 'pro') {
   return app.request('/api/workshops', {
@@ -216,7 +223,7 @@ describe('Idempotency-Key on POST /api/workshops', () => {
     expect(await workshopsOf('user_idem_bob')).toBe(1);
   });
 
-  it.each([
+  it.for([
     ['empty', ''],
     ['256 characters', 'k'.repeat(256)],
     ['a tab inside', 'a\tb'],
@@ -224,16 +231,21 @@ describe('Idempotency-Key on POST /api/workshops', () => {
     ['DEL (\\x7f)', 'a\u007fb'],
     ['a space inside', 'a b'],
     ['a Latin-1 letter', 'cl\u00e9'],
-  ])('an invalid key (%s) → 400 naming the header, nothing written [key shape check]', async (_, key) => {
-    const before = await fingerprint(app);
-    const problem = await expectProblem(
-      await createWorkshop('user_idem_badkey', { originalIdea: 'Bad key' }, key),
-      400,
-      'validation_failed',
-    );
-    expect(problem.errors?.map((error) => error.path)).toEqual(['Idempotency-Key']);
-    expect(await fingerprint(app)).toEqual(before);
-  });
+  ] as const)(
+    'an invalid key (%s) → 400 naming the header, nothing written [key shape check]',
+    async ([, key], { skip }) => {
+      if (CONTROL_CHARACTER.test(key) && nodeOnly(FETCH_REFUSES_CONTROL_CHARACTERS))
+        skip(FETCH_REFUSES_CONTROL_CHARACTERS);
+      const before = await fingerprint(app);
+      const problem = await expectProblem(
+        await createWorkshop('user_idem_badkey', { originalIdea: 'Bad key' }, key),
+        400,
+        'validation_failed',
+      );
+      expect(problem.errors?.map((error) => error.path)).toEqual(['Idempotency-Key']);
+      expect(await fingerprint(app)).toEqual(before);
+    },
+  );
 
   it('the longest valid key (255 visible ASCII characters) is accepted and replays', async () => {
     const key = `${'!~'.repeat(127)}k`;
@@ -466,11 +478,13 @@ describe('Idempotency-Key on POST /api/workshops/{workshopId}/build-packs', () =
     expect(workshop.status).toBe(201);
   });
 
-  it.each([
+  it.for([
     ['empty', ''],
     ['256 characters', 'p'.repeat(256)],
     ['a control character (\\x1b)', 'a\u001bb'],
-  ])('an invalid key (%s) → 400, nothing written [key shape check]', async (_, key) => {
+  ] as const)('an invalid key (%s) → 400, nothing written [key shape check]', async ([, key], { skip }) => {
+    if (CONTROL_CHARACTER.test(key) && nodeOnly(FETCH_REFUSES_CONTROL_CHARACTERS))
+      skip(FETCH_REFUSES_CONTROL_CHARACTERS);
     const before = await fingerprint(app);
     await expectProblem(
       await createPack(owner, workshopId, { format: 'json' }, key),

@@ -12,10 +12,11 @@ let t: TestApp;
 const lines: string[] = [];
 
 beforeAll(async () => {
-  t = await createTestApp({ LOG_LEVEL: 'debug', DB_TIMEOUT_MS: '30000' });
   const capture = (...parts: unknown[]) => {
     lines.push(parts.map(String).join(' '));
   };
+  // On Node the app logs to this process's console; in workerd, to workerd's output, read line by line.
+  t = await createTestApp({ LOG_LEVEL: 'debug', DB_TIMEOUT_MS: '30000' }, { workerLog: capture });
   vi.spyOn(console, 'log').mockImplementation(capture);
   vi.spyOn(console, 'error').mockImplementation(capture);
 });
@@ -31,9 +32,11 @@ const REJECTED_CONTENT = 'rejected 555-12-3456 private note';
 const COOKIE = 'session=cookie-canary-8f2c1a';
 const QUERY_CANARY = 'query-canary-77d1e0';
 
-async function save(workshop: Workshop, note: string, expected: number) {
+/** Saves an output; answers the request id, by which the request's log line can be found. */
+async function save(workshop: Workshop, note: string, expected: number): Promise<string> {
   const response = await putOutput(t, workshop, 'challenge', { note }, { extra: { Cookie: COOKIE } });
   expect(response.status, await response.clone().text()).toBe(expected);
+  return response.headers.get('X-Request-Id') ?? '';
 }
 
 describe('log lines', () => {
@@ -56,8 +59,10 @@ describe('log lines', () => {
     t.endpoint.setFaults({ refuse: true }, t.database.name);
     await save(workshop, UNREACHABLE_CONTENT, 503);
     t.endpoint.setFaults({ failQuery: { pattern: 'update workshop_steps', code: 'XX000' } }, t.database.name);
-    await save(workshop, REJECTED_CONTENT, 500);
+    const last = await save(workshop, REJECTED_CONTENT, 500);
     t.endpoint.clearFaults(t.database.name);
+    // workerd's output arrives through a pipe: wait for the last request's line (generous: hangs only).
+    await vi.waitFor(() => expect(lines.join('\n')).toContain(`"requestId":"${last}"`), { timeout: 60_000 });
 
     const log = lines.join('\n');
     expect(log).toContain('"event":"database_unavailable"');

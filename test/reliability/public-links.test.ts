@@ -3,7 +3,6 @@
  * caller's to choose, so a link built from it could send a share link's recipients anywhere.
  */
 import { request as httpRequest } from 'node:http';
-import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, DEFAULT_PUBLIC_BASE_URL, loadConfig } from '../../src/env';
 import { createWorkshop, type Workshop } from '../steps/support';
@@ -12,21 +11,14 @@ import { createTestApp, type TestApp } from '../support/test-app';
 const PUBLIC_BASE_URL = 'https://workshops.example.com/api-gateway';
 
 let t: TestApp;
-let server: ReturnType<typeof serve> | undefined;
 let port: number;
 
 beforeAll(async () => {
   t = await createTestApp({ PUBLIC_BASE_URL: `${PUBLIC_BASE_URL}/` });
-  port = await new Promise<number>((ready) => {
-    server = serve(
-      { fetch: (request) => t.app.fetch(request, t.env), hostname: '127.0.0.1', port: 0 },
-      (info) => ready(info.port),
-    );
-  });
+  port = Number(new URL(await t.listen()).port);
 });
 
 afterAll(async () => {
-  await new Promise<void>((done) => (server ? server.close(() => done()) : done()));
   await t?.close();
 });
 
@@ -72,16 +64,18 @@ describe('share links', () => {
   });
 
   it('default to the local dev server’s address when PUBLIC_BASE_URL is unset', async () => {
-    const env = { ...t.env };
-    delete env.PUBLIC_BASE_URL;
-    const workshop = await createWorkshop(t);
-    const response = await t.app.request(
-      `http://evil.example/api/workshops/${workshop.id}/share`,
-      { method: 'PUT', headers: workshop.headers },
-      env,
-    );
-    const share = (await response.json()) as { shareToken: string; url: string };
-    expect(share.url).toBe(`${DEFAULT_PUBLIC_BASE_URL}/api/shared/${share.shareToken}`);
+    const unset = await createTestApp();
+    try {
+      const workshop = await createWorkshop(unset);
+      const response = await unset.request(`http://evil.example/api/workshops/${workshop.id}/share`, {
+        method: 'PUT',
+        headers: workshop.headers,
+      });
+      const share = (await response.json()) as { shareToken: string; url: string };
+      expect(share.url).toBe(`${DEFAULT_PUBLIC_BASE_URL}/api/shared/${share.shareToken}`);
+    } finally {
+      await unset.close();
+    }
   });
 });
 

@@ -18,11 +18,19 @@ import {
   VALID_OUTCOMES,
 } from './fuzz-routes';
 import type { TestApp } from './test-app';
+import { testTarget } from './test-target';
 
 /** How the Idempotency-Key header is set on a create: absent, fresh, malformed, or one key for many bodies. */
 type KeyKind = 'none' | 'fresh' | 'invalid' | 'shared';
 const KEY_KINDS: readonly KeyKind[] = ['none', 'none', 'none', 'fresh', 'fresh', 'invalid', 'shared'];
-const INVALID_KEYS = ['', 'k'.repeat(256), 'has space', 'tab\there', 'ctl\u0001'];
+const INVALID_KEYS = [
+  '',
+  'k'.repeat(256),
+  'has space',
+  'tab\there',
+  // fetch will not send a control character in a header value, so over HTTP (workerd) it cannot be tried.
+  ...(testTarget === 'workerd' ? [] : ['ctl\u0001']),
+];
 
 export interface FuzzFailure {
   kind: string;

@@ -1,7 +1,10 @@
 /**
- * Node side: builds the Worker exactly as `wrangler deploy` would (`--dry-run --outdir`), so the Workers
- * suite can also boot that bundle as a separate worker. The pool imports `main` lazily inside a request,
- * which hides mistakes that only a real Worker start shows (I/O, timers or random values in global scope).
+ * Node side: builds the Worker as `wrangler deploy` uploads it, so the Workers suites can boot that bundle.
+ * The pool imports `main` lazily inside a request, which hides mistakes that only a real Worker start shows
+ * (I/O, timers or random values in global scope). wrangler.toml's build command is scripts/build-worker.ts
+ * and wrangler uploads its output unchanged (`no_bundle`), so the script is run here directly, into a
+ * directory of the caller's: `wrangler deploy --dry-run` always builds into dist/worker first, and two runs
+ * at once (the exit-status fixtures, a `npm run dev:worker` beside the tests) deleted each other's output.
  */
 import { execFile } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -29,16 +32,16 @@ export function wranglerCompatibilityDate(configPath = join(ROOT, 'wrangler.toml
 
 export async function buildWorkerBundle(outdir: string): Promise<WorkerBundle> {
   const require = createRequire(import.meta.url);
-  const wrangler = join(resolve(require.resolve('wrangler/package.json'), '..'), 'bin', 'wrangler.js');
+  const tsx = require.resolve('tsx/cli');
   try {
-    await promisify(execFile)(process.execPath, [wrangler, 'deploy', '--dry-run', '--outdir', outdir], {
+    await promisify(execFile)(process.execPath, [tsx, 'scripts/build-worker.ts', '--outdir', outdir], {
       cwd: ROOT,
-      env: { ...process.env, WRANGLER_SEND_METRICS: 'false', NO_COLOR: '1' },
+      env: { ...process.env, NO_COLOR: '1' },
       maxBuffer: 16 * 1024 * 1024,
     });
   } catch (error) {
     const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-    throw new Error(`wrangler deploy --dry-run failed:\n${`${stdout}${stderr}` || String(error)}`);
+    throw new Error(`scripts/build-worker.ts failed:\n${`${stdout}${stderr}` || String(error)}`);
   }
   const entry = join(outdir, 'index.mjs');
   const chunks = readdirSync(join(outdir, 'chunks')).filter((name) => name.endsWith('.mjs'));

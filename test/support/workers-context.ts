@@ -25,7 +25,7 @@ declare module 'vitest' {
     /** Miniflare bindings for the worker: DATABASE_URL, NEON_SQL_ENDPOINT, the Clerk public key, … */
     workerBindings: Record<string, string>;
     workerTokens: WorkerTokens;
-    /** The `wrangler deploy --dry-run` output, booted as an auxiliary worker. */
+    /** The bundle `wrangler deploy` uploads (scripts/build-worker.ts), booted as an auxiliary worker. */
     workerBundle: WorkerBundle;
   }
 }

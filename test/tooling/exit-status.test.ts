@@ -14,6 +14,7 @@ const CONFIGS = [
   { config: 'vitest.config.ts', testDir: 'test' },
   { config: 'vitest.stress.config.ts', testDir: 'test/stress' },
   { config: 'vitest.workers.config.ts', testDir: 'test/workers' },
+  { config: 'vitest.workerd.config.ts', testDir: 'test' },
 ] as const;
 
 const FIXTURES = {

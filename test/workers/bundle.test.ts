@@ -5,7 +5,7 @@ import { bearer, bundledWorkerFetch, workerFetch } from '../support/workers-fetc
 const tokens = inject('workerTokens');
 
 /**
- * The output of `wrangler deploy --dry-run` started as a Worker of its own: it evaluates its global scope at
+ * The bundle `wrangler deploy` uploads, started as a Worker of its own: it evaluates its global scope at
  * start-up like Cloudflare does (if it could not, Miniflare would not have started and every test here fails).
  */
 describe('the deployable bundle, booted as its own worker', () => {

@@ -21,7 +21,11 @@ const tokens = new Map<string, Promise<Record<string, string>>>();
 beforeAll(async () => {
   // Generous database timeouts: 50 requests queue on one advisory lock, and CI machines are busy. The
   // timeouts themselves are tested elsewhere.
-  app = await createTestApp({ WORKSHOP_CAPS: 'free:3,pro:1000', DB_TIMEOUT_MS: '60000' });
+  app = await createTestApp(
+    { WORKSHOP_CAPS: 'free:3,pro:1000', DB_TIMEOUT_MS: '60000' },
+    // Looked up on each call: statementsOf() swaps globalThis.fetch to read the SQL the Worker sends.
+    { workerOutbound: (input, init) => globalThis.fetch(input, init) },
+  );
 });
 
 afterAll(async () => {
