@@ -3,6 +3,8 @@
  * at the step output limit), for each adversarial kind of text, against a typical pack; how the time
  * grows when the input doubles; and how /api/health/live answers while the app renders a worst-case PDF.
  */
+
+import { STEP_IDS } from '../src/db/step-definitions';
 import { renderJson } from '../src/lib/build-pack/json';
 import { renderMarkdown } from '../src/lib/build-pack/markdown';
 import { renderPdf } from '../src/lib/build-pack/pdf';
@@ -60,19 +62,6 @@ export interface RenderingResult {
   renderers: RendererResult[];
   liveness: LivenessResult;
 }
-
-const STEP_IDS = [
-  'challenge',
-  'stakeholder-mapping',
-  'user-research',
-  'sense-making',
-  'persona',
-  'journey-mapping',
-  'reframe',
-  'ideation',
-  'concept',
-  'validate',
-];
 
 const at = (day: number) => new Date(Date.UTC(2026, 10, day, 9, 30));
 

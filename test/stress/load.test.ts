@@ -10,24 +10,13 @@
  * once (markers counted), nothing unacknowledged appears twice, and each client's session is one row.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { STEP_IDS } from '../../src/db/step-definitions';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { type ServedApp, serveOverHttp } from './support/http-server';
 
 const LOAD_SECONDS = Number(process.env.LOAD_SECONDS ?? 60);
 const CLIENTS = Number(process.env.LOAD_CLIENTS ?? 50);
 const MAX_ERROR_RATE = 0.001;
-const STEP_IDS = [
-  'challenge',
-  'stakeholder-mapping',
-  'user-research',
-  'sense-making',
-  'persona',
-  'journey-mapping',
-  'reframe',
-  'ideation',
-  'concept',
-  'validate',
-] as const;
 const RUN = `load${Date.now().toString(36)}`;
 
 let app: TestApp;

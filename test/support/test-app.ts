@@ -1,6 +1,6 @@
-import { generateWebhookSigningSecret } from '../../scripts/local-auth/clerk-webhook';
 import { serve } from '@hono/node-server';
 import { inject } from 'vitest';
+import { generateWebhookSigningSecret } from '../../scripts/local-auth/clerk-webhook';
 import { generateSigningKeyPair } from '../../scripts/local-auth/keys';
 import { localClerkEnv } from '../../scripts/local-auth/local-clerk';
 import { type MintOptions, mintSessionToken } from '../../scripts/local-auth/mint-token';

@@ -1,17 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-
-export const STEP_IDS = [
-  'challenge',
-  'stakeholder-mapping',
-  'user-research',
-  'sense-making',
-  'persona',
-  'journey-mapping',
-  'reframe',
-  'ideation',
-  'concept',
-  'validate',
-] as const;
+import { STEP_IDS } from '../../../src/db/step-definitions';
 
 export type Op = 'read' | 'context' | 'create' | 'save' | 'complete' | 'pack' | 'member';
 
