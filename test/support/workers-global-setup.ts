@@ -7,7 +7,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { generateWebhookSigningSecret } from '../../scripts/local-auth/clerk-webhook';
 import { generateSigningKeyPair } from '../../scripts/local-auth/keys';
@@ -18,12 +18,16 @@ import { buildWorkerBundle } from './workers-bundle';
 import { WORKER_USERS, type WorkerTokens } from './workers-context';
 
 let stack: LocalStack | undefined;
+const ROOT = resolve(new URL('../..', import.meta.url).pathname);
 let bundleDir: string | undefined;
 
 export async function setup(project: TestProject) {
   bundleDir = mkdtempSync(join(tmpdir(), 'workshop-api-worker-bundle-'));
   try {
     const bundle = await buildWorkerBundle(bundleDir);
+    // What the integration itself runs is wrangler.toml's `main`, the bundle in dist/worker, which a fresh
+    // clone does not have until something builds it.
+    await buildWorkerBundle(join(ROOT, 'dist', 'worker'));
     stack = await startLocalStack({
       dataDir: mkdtempSync(join(tmpdir(), 'workshop-api-workers-')),
       ephemeral: true,
