@@ -14,7 +14,7 @@ import {
 import { ApiError, notFound } from '../lib/api-error';
 import { authenticatedRoute } from '../lib/authenticated-route';
 import { buildPackDocumentSchema, renderJsonText } from '../lib/build-pack/json';
-import { renderMarkdown } from '../lib/build-pack/markdown';
+import { renderMarkdownPaced } from '../lib/build-pack/markdown';
 import type { BuildPackSource } from '../lib/build-pack/source';
 import { attachment } from '../lib/content-disposition';
 import { createRouter } from '../lib/create-router';
@@ -201,7 +201,7 @@ const renderedPacks = new RenderedPackCache();
 async function render(source: BuildPackSource): Promise<string | Uint8Array> {
   switch (source.pack.format) {
     case 'markdown':
-      return renderMarkdown(source);
+      return renderMarkdownPaced(source);
     case 'json':
       return renderJsonText(source);
     case 'pdf': {

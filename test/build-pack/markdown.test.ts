@@ -1,7 +1,7 @@
 import { HtmlRenderer } from 'commonmark';
 import { describe, expect, it } from 'vitest';
 import { humaniseKey } from '../../src/lib/build-pack/humanise-key';
-import { renderMarkdown } from '../../src/lib/build-pack/markdown';
+import { renderMarkdown, renderMarkdownPaced } from '../../src/lib/build-pack/markdown';
 import {
   completeWorkshop,
   EXPECTED_MARKS,
@@ -188,5 +188,29 @@ describe('renderMarkdown: layout of outputs', () => {
     expect(halfDone).toContain('Status: Skipped by the user');
     expect(halfDone).toContain('Status: In progress — draft output');
     expect(halfDone).toContain('Progress: 4 of 10 steps complete (1 skipped by the user)');
+  });
+});
+
+describe('renderMarkdownPaced', () => {
+  it('renders the same text, handing the event loop back between blocks on the way', async () => {
+    const source = {
+      ...halfDoneWorkshop,
+      steps: halfDoneWorkshop.steps.map((step) => ({
+        ...step,
+        output: { notes: 'word '.repeat(5_000), items: Array.from({ length: 2_000 }, (_, i) => `item ${i}`) },
+      })),
+    };
+    let done = false;
+    let turns = 0;
+    const spin = () => {
+      turns++;
+      if (!done) setImmediate(spin);
+    };
+    setImmediate(spin);
+    const text = await renderMarkdownPaced(source);
+    done = true;
+    // Rendered in one go, it would finish before the first immediate callback ran.
+    expect(turns).toBeGreaterThan(10);
+    expect(text).toBe(renderMarkdown(source));
   });
 });

@@ -1,7 +1,8 @@
 import { EMPTY_MARK } from './labels';
 import { escapeInline, escapeLine } from './markdown-escape';
 import type { Field, OutputBlock } from './output-blocks';
-import { buildPackOutline, type StepOutline } from './pack-outline';
+import { buildPackOutline, type PackOutline, type StepOutline } from './pack-outline';
+import { RenderPacer } from './render-pacer';
 import type { BuildPackSource } from './source';
 
 /** A backslash before the newline is CommonMark's visible hard line break (trailing spaces get lost in editors). */
@@ -9,14 +10,32 @@ const HARD_BREAK = '\\\n';
 
 /** Renders the build pack as CommonMark in which no user text can form Markdown syntax. */
 export function renderMarkdown(source: BuildPackSource): string {
-  const outline = buildPackOutline(source);
-  const chunks = [
-    `# ${escapeInline(outline.title)}`,
-    ideaQuote(outline.idea),
-    fieldsParagraph(outline.facts),
-    ...Array.from(outline.steps, stepChunks).flat(),
-  ];
-  return `${chunks.join('\n\n')}\n`;
+  return joinChunks(Array.from(markdownChunks(buildPackOutline(source))));
+}
+
+/**
+ * The same text for the server, which renders on the thread that answers every other request: it pauses
+ * between blocks as the work builds up (see RenderPacer), so a pack of deeply nested outputs does not hold
+ * the event loop for the whole render.
+ */
+export async function renderMarkdownPaced(source: BuildPackSource): Promise<string> {
+  const pacer = new RenderPacer();
+  const chunks: string[] = [];
+  for (const chunk of markdownChunks(buildPackOutline(source))) {
+    chunks.push(chunk);
+    pacer.add(chunk.length);
+    await pacer.pauseIfDue();
+  }
+  return joinChunks(chunks);
+}
+
+const joinChunks = (chunks: readonly string[]) => `${chunks.join('\n\n')}\n`;
+
+function* markdownChunks(outline: PackOutline): Generator<string> {
+  yield `# ${escapeInline(outline.title)}`;
+  yield ideaQuote(outline.idea);
+  yield fieldsParagraph(outline.facts);
+  for (const step of outline.steps) yield* stepChunks(step);
 }
 
 function ideaQuote(paragraphs: string[][]): string {
@@ -24,11 +43,11 @@ function ideaQuote(paragraphs: string[][]): string {
   return paragraphs.map((lines) => prefixLines(paragraphText(lines), '> ', '> ')).join('\n>\n');
 }
 
-function stepChunks(step: StepOutline): string[] {
-  const chunks = [`## ${escapeInline(step.heading)}`];
-  if (step.description) chunks.push(escapeLine(step.description));
-  chunks.push(fieldsParagraph(step.facts), ...step.blocks.map(blockText));
-  return chunks;
+function* stepChunks(step: StepOutline): Generator<string> {
+  yield `## ${escapeInline(step.heading)}`;
+  if (step.description) yield escapeLine(step.description);
+  yield fieldsParagraph(step.facts);
+  for (const block of step.blocks) yield blockText(block);
 }
 
 function paragraphText(lines: readonly string[]): string {
