@@ -35,9 +35,11 @@ describe('fuzzed bodies on every route with a JSON body', () => {
     }
     for (const report of reports) {
       expect(report.requests, report.route).toBe(RUNS);
-      // The mix really exercises both sides of the oracle.
+      // The mix really exercises both sides of the oracle. The floors sit far below what any route's
+      // schema yields on average (Clerk's webhook, the most permissive, gives about a third invalid), so
+      // that no seed can fail them by chance.
       expect(report.valid, `${report.route}: schema-valid bodies`).toBeGreaterThan(RUNS / 10);
-      expect(report.requests - report.valid, `${report.route}: invalid bodies`).toBeGreaterThan(RUNS / 4);
+      expect(report.requests - report.valid, `${report.route}: invalid bodies`).toBeGreaterThan(RUNS / 6);
     }
     const failures = reports.flatMap((report) =>
       report.failures.map((failure) => ({ route: report.route, ...failure })),
