@@ -11,6 +11,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STEP_IDS } from '../../src/db/step-definitions';
+import { MAX_BUILD_PACKS_PER_WORKSHOP } from '../../src/lib/storage-limits';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { type ServedApp, serveOverHttp } from './support/http-server';
 
@@ -74,6 +75,8 @@ interface Write {
   kind: 'output' | 'pack' | 'workshop';
   stepId?: string;
   workshopId?: string;
+  /** A pack deleted again to make room: acknowledged, and rightly gone. */
+  deleted?: boolean;
 }
 
 interface Client {
@@ -83,7 +86,7 @@ interface Client {
   workshopId: string;
   sessionId: string | null;
   completed: number;
-  packs: { id: string; format: string }[];
+  packs: { id: string; format: string; write: Write }[];
   writes: Write[];
   seq: number;
 }
@@ -163,6 +166,16 @@ async function step(client: Client): Promise<void> {
       return;
     }
     case 'pack': {
+      // A workshop holds a bounded number of packs: at the limit, make room as a user would.
+      const oldest = client.packs[0];
+      if (oldest && client.packs.length >= MAX_BUILD_PACKS_PER_WORKSHOP) {
+        const { ok } = await call(client, op, 'DELETE', `${ws}/build-packs/${oldest.id}`, 204);
+        if (ok) {
+          client.packs.shift();
+          oldest.write.deleted = true;
+        }
+        return;
+      }
       const marker = `${RUN}-p-${client.index}-${client.seq++}`;
       const format = Math.random() < 0.5 ? 'markdown' : 'json';
       const write: Write = { marker, acked: false, kind: 'pack', workshopId: client.workshopId };
@@ -172,7 +185,7 @@ async function step(client: Client): Promise<void> {
         title: marker,
       });
       write.acked = ok;
-      if (ok) client.packs.push({ id: (json as { id: string }).id, format });
+      if (ok) client.packs.push({ id: (json as { id: string }).id, format, write });
       return;
     }
     case 'content': {
@@ -281,7 +294,7 @@ describe(`load: ${CLIENTS} clients for ${LOAD_SECONDS} s over loopback HTTP`, ()
       if (n > 1) problems.push(`${marker} stored ${n} times`);
     }
     for (const write of writes) {
-      if (write.kind === 'pack' && write.acked && packs.get(write.marker) !== 1)
+      if (write.kind === 'pack' && write.acked && !write.deleted && packs.get(write.marker) !== 1)
         problems.push(`pack ${write.marker} acknowledged but stored ${packs.get(write.marker) ?? 0} times`);
       if (write.kind === 'workshop' && write.acked && workshops.get(write.marker) !== 1)
         problems.push(
