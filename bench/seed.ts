@@ -39,7 +39,7 @@ const WORDS = (
 ).split(' ');
 
 /** Deterministic prose: the same workshop gets the same outputs on every run. */
-function prose(seed: number, words: number): string {
+export function prose(seed: number, words: number): string {
   let state = seed * 2654435761;
   const out: string[] = [];
   for (let i = 0; i < words; i++) {

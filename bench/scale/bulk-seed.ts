@@ -5,23 +5,7 @@
  * Also the bench's two list callers: one at the team cap (500 workshops) and one with 20.
  */
 import type pg from 'pg';
-
-const WORDS = (
-  'shift nurses warehouse staff meal planning rotating schedules fatigue budget grocery delivery ' +
-  'microwave breakroom night commute family dinner protein prep batch cooking reminder habit ' +
-  'caffeine sleep window canteen vending healthy affordable quick portable trust privacy onboarding ' +
-  'notification calendar sync manager union pilot hospital distribution centre interview insight'
-).split(' ');
-
-function prose(seed: number, words: number): string {
-  let state = seed * 2654435761;
-  const out: string[] = [];
-  for (let i = 0; i < words; i++) {
-    state = (state * 1103515245 + 12345) % 2147483648;
-    out.push(WORDS[state % WORDS.length] ?? 'idea');
-  }
-  return `${out.join(' ')}.`;
-}
+import { prose } from '../seed';
 
 /** A step output of about 2.5 KB, as the API stores it (JSON.stringify's text). */
 export function realisticOutput(seed: number): string {

@@ -8,8 +8,8 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem } from '../foundation/helpers';
-import { createTestApp, jsonBody, type TestApp } from '../support/test-app';
-import { count, expectNoInternals, type Headers, rows, tokenCache } from './support';
+import { createTestApp, type TestApp } from '../support/test-app';
+import { count, expectNoInternals, pathSender, rows } from './support';
 
 const DB_TIMEOUT_MS = 800;
 const HEALTH_TIMEOUT_MS = 300;
@@ -17,8 +17,8 @@ const HEALTH_TIMEOUT_MS = 300;
 const BODY_HELD_MS = 20_000;
 
 let app: TestApp;
-const as = tokenCache(() => app);
 const owner = 'user_cut_short_owner';
+const send = pathSender(() => app, owner);
 let workshopId: string;
 
 beforeAll(async () => {
@@ -37,17 +37,6 @@ afterEach(() => app.endpoint.clearFaults(app.database.name));
 afterAll(async () => {
   await app?.close();
 });
-
-async function send(
-  method: string,
-  path: string,
-  body?: unknown,
-  extra: Headers = {},
-  userId = owner,
-): Promise<Response> {
-  const headers = { ...(await as(userId, { plan: 'pro' })), ...extra };
-  return app.request(path, body === undefined ? { method, headers } : { method, ...jsonBody(body, headers) });
-}
 
 async function expectUnavailable(response: Response): Promise<void> {
   const text = await response.clone().text();

@@ -16,7 +16,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem } from '../foundation/helpers';
 import { createTestApp, jsonBody, type TestApp } from '../support/test-app';
 import { type FlakyProxy, startFlakyProxy } from './flaky-proxy';
-import { count, expectNoInternals, fingerprint, type Headers, rows, tokenCache } from './support';
+import { count, expectNoInternals, fingerprint, type Headers, pathSender, rows, tokenCache } from './support';
 
 /*
  * The deadlines under test, and what "within its bound" allows. Short enough to keep the stalls quick,
@@ -32,6 +32,7 @@ let app: TestApp;
 let proxy: FlakyProxy;
 const as = tokenCache(() => app);
 const owner = 'user_faults_owner';
+const send = pathSender(() => app, owner);
 let workshopId: string;
 let packId: string;
 
@@ -73,17 +74,6 @@ afterAll(async () => {
   await app?.close();
   await proxy?.close();
 });
-
-async function send(
-  method: string,
-  path: string,
-  body?: unknown,
-  extra: Headers = {},
-  userId = owner,
-): Promise<Response> {
-  const headers = { ...(await as(userId, { plan: 'pro' })), ...extra };
-  return app.request(path, body === undefined ? { method, headers } : { method, ...jsonBody(body, headers) });
-}
 
 async function createWorkshop(userId: string, idea: string): Promise<string> {
   const response = await send('POST', '/api/workshops', { originalIdea: idea }, {}, userId);

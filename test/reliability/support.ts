@@ -4,7 +4,7 @@
  * test author thought of looking.
  */
 import { expect } from 'vitest';
-import type { TestApp } from '../support/test-app';
+import { jsonBody, type TestApp } from '../support/test-app';
 
 export type Headers = Record<string, string>;
 
@@ -29,6 +29,21 @@ export function tokenCache(app: () => TestApp) {
       cache.set(key, headers);
     }
     return headers;
+  };
+}
+
+/**
+ * `send(method, path, body?, extraHeaders?, userId?)` as a pro-plan caller, `owner` unless another user is
+ * named; the body, when given, goes as JSON.
+ */
+export function pathSender(app: () => TestApp, owner: string) {
+  const as = tokenCache(app);
+  return async (method: string, path: string, body?: unknown, extra: Headers = {}, userId = owner) => {
+    const headers = { ...(await as(userId, { plan: 'pro' })), ...extra };
+    return app().request(
+      path,
+      body === undefined ? { method, headers } : { method, ...jsonBody(body, headers) },
+    );
   };
 }
 
