@@ -4,12 +4,12 @@
  * grows when the input doubles; and how /api/health/live answers while the app renders a worst-case PDF.
  */
 
-import { STEP_IDS } from '../src/db/step-definitions';
-import { renderJson } from '../src/lib/build-pack/json';
-import { renderMarkdown } from '../src/lib/build-pack/markdown';
-import { renderPdf } from '../src/lib/build-pack/pdf';
-import type { BuildPackSource } from '../src/lib/build-pack/source';
-import { STEP_OUTPUT_LIMIT_BYTES } from '../src/middleware/body-limit';
+import { renderJson } from '../src/build-pack/json';
+import { renderMarkdown } from '../src/build-pack/markdown';
+import { renderPdf } from '../src/build-pack/pdf';
+import type { BuildPackSource } from '../src/build-pack/source';
+import { STEP_IDS } from '../src/domain/step-catalogue';
+import { STEP_OUTPUT_LIMIT_BYTES } from '../src/domain/storage-limits';
 import { type AdversarialKind, adversarialOutput } from '../test/support/adversarial-outputs';
 import type { BenchEnvironment } from './environment';
 import type { HttpClient } from './lib/http';

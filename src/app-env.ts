@@ -1,21 +1,10 @@
+import type { Caller } from './auth/caller-claims';
 import type { Database } from './db/client';
 import type { Deadline } from './db/deadline';
+import type { SessionIntent } from './db/queries/session-activity';
 import type { RoundTripRecord } from './db/round-trip-record';
 import type { Config } from './env';
-import type { ErrorCode } from './lib/api-error';
-
-export interface Caller {
-  userId: string;
-  plan: string;
-  isAdmin: boolean;
-  /** The organization active in the caller's session, as the verified token says; null without one. */
-  orgId: string | null;
-}
-
-export interface SessionIntent {
-  /** The client's session id when it sent a well-formed one, else a new one. */
-  id: string;
-}
+import type { ErrorCode } from './schemas/problems';
 
 export interface AppEnv {
   Bindings: Record<string, unknown>;

@@ -1,14 +1,14 @@
 import { requestId } from 'hono/request-id';
 import { secureHeaders } from 'hono/secure-headers';
-import { allowedMethodsOf } from './lib/allowed-methods';
-import { createRouter } from './lib/create-router';
+import { allowedMethodsOf } from './http/allowed-methods';
+import { createRouter } from './http/create-router';
 import { bodyLimits } from './middleware/body-limit';
 import { configMiddleware } from './middleware/config';
 import { corsHeaders } from './middleware/cors';
 import { endDatabaseDeadline } from './middleware/database';
 import { handleError, handleNotFound } from './middleware/errors';
 import { requestLog } from './middleware/request-log';
-import { sessionMiddleware } from './middleware/session';
+import { sessionMiddleware } from './middleware/work-session';
 import { apiIndexRoutes } from './routes/api-index';
 import { buildPackRoutes } from './routes/build-packs';
 import { docsRoutes, docsWithTrailingSlash } from './routes/docs';

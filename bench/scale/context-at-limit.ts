@@ -2,7 +2,7 @@
  * A workshop whose nine first steps carry outputs just under the 256 KiB limit, written through the API:
  * the largest context answer a user can cause, for the last step.
  */
-import { STEP_OUTPUT_LIMIT_BYTES } from '../../src/middleware/body-limit';
+import { STEP_OUTPUT_LIMIT_BYTES } from '../../src/domain/storage-limits';
 import type { BenchEnvironment } from '../environment';
 import { createWorkshop, type Fixture } from '../seed';
 import { realisticOutput } from './bulk-seed';

@@ -11,18 +11,18 @@ import {
   timestamp,
   unique,
 } from 'drizzle-orm/pg-core';
-
-export const WORKSHOP_STATUSES = ['draft', 'active', 'paused', 'completed'] as const;
-export const VISIBILITIES = ['private', 'shared'] as const;
-export const STEP_STATUSES = ['not_started', 'in_progress', 'complete'] as const;
-export const STEP_COMPLETIONS = ['ai_confirmed', 'user_skipped'] as const;
-export const BUILD_PACK_FORMATS = ['markdown', 'pdf', 'json'] as const;
-
-export type WorkshopStatus = (typeof WORKSHOP_STATUSES)[number];
-export type Visibility = (typeof VISIBILITIES)[number];
-export type StepStatus = (typeof STEP_STATUSES)[number];
-export type StepCompletion = (typeof STEP_COMPLETIONS)[number];
-export type BuildPackFormat = (typeof BUILD_PACK_FORMATS)[number];
+import {
+  BUILD_PACK_FORMATS,
+  type BuildPackFormat,
+  STEP_COMPLETIONS,
+  STEP_STATUSES,
+  type StepCompletion,
+  type StepStatus,
+  VISIBILITIES,
+  type Visibility,
+  WORKSHOP_STATUSES,
+  type WorkshopStatus,
+} from '../domain/vocabulary';
 
 const timestamptz = (name: string) => timestamp(name, { withTimezone: true, precision: 3, mode: 'date' });
 const createdAt = () => timestamptz('created_at').notNull().defaultNow();

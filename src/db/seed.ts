@@ -1,6 +1,6 @@
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
+import { STEP_DEFINITIONS } from '../domain/step-catalogue';
 import { stepDefinitions } from './schema';
-import { STEP_DEFINITIONS } from './step-definitions';
 
 /** Inserts missing step definitions; rows that exist (perhaps edited since) are left exactly as they are. */
 export async function seedStepDefinitions(db: PgDatabase<PgQueryResultHKT>): Promise<number> {

@@ -3,11 +3,12 @@ import { TokenVerificationError, TokenVerificationErrorReason } from '@clerk/bac
 import { isMachineToken } from '@clerk/backend/internal';
 import { decodeJwt } from '@clerk/backend/jwt';
 import { createMiddleware } from 'hono/factory';
-import type { AppEnv, Caller } from '../app-env';
+import type { AppEnv } from '../app-env';
+import type { Caller } from '../auth/caller-claims';
+import { callerFromClaims } from '../auth/caller-claims';
+import { VerifiedTokenCache } from '../auth/verified-token-cache';
 import type { Config } from '../env';
-import { ApiError } from '../lib/api-error';
-import { callerFromClaims } from '../lib/session-claims';
-import { VerifiedTokenCache } from '../lib/verified-token-cache';
+import { ApiError } from '../http/api-error';
 
 const BEARER = /^Bearer ([^\s]+)$/i;
 const JWT_SHAPE = /^[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}$/;

@@ -1,13 +1,9 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env';
-import { ApiError } from '../lib/api-error';
+import { ApiError } from '../http/api-error';
+import { policyOf } from '../http/route-policy';
 
 export const DEFAULT_BODY_LIMIT_BYTES = 64 * 1024;
-export const STEP_OUTPUT_LIMIT_BYTES = 256 * 1024;
-/** Room for the `{"output": …}` envelope and whitespace around an output that is itself within its limit. */
-const STEP_OUTPUT_BODY_LIMIT_BYTES = STEP_OUTPUT_LIMIT_BYTES + 4 * 1024;
-
-const STEP_OUTPUT_PATH = /^\/api\/workshops\/[^/]+\/steps\/[^/]+\/output$/;
 
 /**
  * How much of a refused body is still read (and thrown away) before the 413 goes out. workerd closes a
@@ -74,18 +70,18 @@ async function readAtMost(body: ReadableStream<Uint8Array>, limit: number, repor
  */
 export const bodyLimits = createMiddleware<AppEnv>(async (c, next) => {
   if (c.req.method === 'GET' || c.req.method === 'HEAD') return next();
-  const isStepOutput = STEP_OUTPUT_PATH.test(c.req.path);
-  const limit = isStepOutput ? STEP_OUTPUT_BODY_LIMIT_BYTES : DEFAULT_BODY_LIMIT_BYTES;
-  const reported = isStepOutput ? STEP_OUTPUT_LIMIT_BYTES : DEFAULT_BODY_LIMIT_BYTES;
+  const declared = policyOf(c).body;
+  const reported = declared?.limitBytes ?? DEFAULT_BODY_LIMIT_BYTES;
+  const limit = reported + (declared?.envelopeBytes ?? 0);
 
-  const declared = Number(c.req.header('Content-Length') ?? Number.NaN);
-  if (Number.isFinite(declared) && declared > limit) {
+  const length = Number(c.req.header('Content-Length') ?? Number.NaN);
+  if (Number.isFinite(length) && length > limit) {
     const body = c.req.raw.body;
-    if (body && declared <= REFUSED_BODY_DRAIN_BYTES) await discardRest(body.getReader(), 0);
+    if (body && length <= REFUSED_BODY_DRAIN_BYTES) await discardRest(body.getReader(), 0);
     throw tooLarge(reported);
   }
 
-  if (Number.isFinite(declared)) {
+  if (Number.isFinite(length)) {
     // Read through c.req, which keeps the bytes for the validators' c.req.json().
     if ((await c.req.arrayBuffer()).byteLength > limit) throw tooLarge(reported);
     return next();

@@ -1,7 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import type { AppEnv } from '../app-env';
-import { ApiError } from '../lib/api-error';
+import { ApiError } from '../http/api-error';
 
 /** Clerk's deliveries come through Svix, which names the Standard Webhooks headers `svix-*`. */
 const SIGNATURE_HEADERS = {

@@ -4,19 +4,23 @@ import type { AppEnv } from '../app-env';
 import { createDb, type Database } from '../db/client';
 import { startDeadline } from '../db/deadline';
 import { createRoundTripRecord } from '../db/round-trip-record';
+import { policyOf } from '../http/route-policy';
 
 const SAFE_RETRIES = 2;
 
 /**
- * Repeating a request is safe when the method is idempotent, or when the client made it so with an
- * Idempotency-Key. Completing a step twice changes nothing, so that POST is safe too. A conditional PUT is
- * not: had the first attempt committed, the retry would find a new version and answer 412 for a success.
+ * Repeating a request is safe when the method is idempotent, when the client made it so with an
+ * Idempotency-Key, or when the route declares it `repeatable`; never when the route declares `never`.
+ * A conditional PUT is not: had the first attempt committed, the retry would find a new version and
+ * answer 412 for a success.
  */
 function retriesFor(c: Context<AppEnv>): number {
+  const declared = policyOf(c).database?.retry;
+  if (declared === 'never') return 0;
   const method = c.req.method;
   if (method === 'GET' || method === 'HEAD') return SAFE_RETRIES;
   if (method === 'PUT') return c.req.header('If-Match') ? 0 : SAFE_RETRIES;
-  if (method === 'POST' && (c.req.header('Idempotency-Key') || c.req.path.endsWith('/complete')))
+  if (method === 'POST' && (c.req.header('Idempotency-Key') || declared === 'repeatable'))
     return SAFE_RETRIES;
   return 0;
 }
@@ -29,7 +33,7 @@ export function requestDb(c: Context<AppEnv>): Database {
   let db = c.get('db');
   if (!db) {
     const config = c.get('config');
-    const deadline = startDeadline(config.DB_TIMEOUT_MS);
+    const deadline = startDeadline(config[policyOf(c).database?.timeout ?? 'DB_TIMEOUT_MS']);
     const record = createRoundTripRecord();
     db = createDb(config, { signal: deadline.signal, retries: retriesFor(c), record });
     c.set('db', db);

@@ -4,9 +4,10 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 import type { AppEnv } from '../app-env';
 import { classifyDatabaseFailure } from '../db/errors';
 import { ConfigError } from '../env';
-import { ApiError, type ErrorCode } from '../lib/api-error';
-import { loggableError } from '../lib/loggable-error';
-import { PROBLEM_CONTENT_TYPE, problemDocument } from '../lib/problem';
+import { ApiError } from '../http/api-error';
+import { loggableError } from '../http/loggable-error';
+import { PROBLEM_CONTENT_TYPE, problemDocument } from '../http/problem-document';
+import type { ErrorCode } from '../schemas/problems';
 import { logSettingsOf, writeLog } from './request-log';
 
 const RETRY_AFTER_SECONDS = '2';

@@ -1,7 +1,7 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env';
 import type { Config } from '../env';
-import { formatLogLine, type LogFields, type LogLevel } from '../lib/log-line';
+import { formatLogLine, type LogFields, type LogLevel } from '../http/log-line';
 
 const RANK: Record<Config['LOG_LEVEL'], number> = { debug: 10, info: 20, warn: 30, error: 40, silent: 99 };
 

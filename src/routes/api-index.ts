@@ -1,9 +1,9 @@
 import { z } from '@hono/zod-openapi';
-import { createRouter } from '../lib/create-router';
-import { publicRoute } from '../lib/public-route';
-import { publicUrl } from '../lib/public-url';
+import { createRouter } from '../http/create-router';
+import { publicUrl } from '../http/public-url';
 import { jsonResponse, serverErrorResponse } from '../schemas/common';
 import { OPENAPI_DOCUMENT_PATH } from './docs';
+import { publicRoute } from './route-kinds';
 
 const ApiIndexSchema = z
   .object({

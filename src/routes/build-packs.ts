@@ -1,6 +1,10 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
+import { buildPackDocumentSchema, renderJsonText } from '../build-pack/json';
+import { renderMarkdownPaced } from '../build-pack/markdown';
+import { RenderedPackCache } from '../build-pack/rendered-pack-cache';
+import type { BuildPackSource } from '../build-pack/source';
 import {
   type BuildPackRow,
   type CreatePackResult,
@@ -11,27 +15,22 @@ import {
   listBuildPacks,
   type PackContentRow,
 } from '../db/queries/build-packs';
-import { ApiError, notFound } from '../lib/api-error';
-import { authenticatedRoute } from '../lib/authenticated-route';
-import { buildPackDocumentSchema, renderJsonText } from '../lib/build-pack/json';
-import { renderMarkdownPaced } from '../lib/build-pack/markdown';
-import type { BuildPackSource } from '../lib/build-pack/source';
-import { attachment } from '../lib/content-disposition';
-import { createRouter } from '../lib/create-router';
-import { contentTag, matchesIfNoneMatch } from '../lib/etag';
+import type { IdempotencyRequest } from '../db/queries/idempotency';
+import { toIso } from '../db/timestamps';
+import { newId } from '../domain/ids';
+import { meets } from '../domain/roles';
+import { jsonDigest } from '../domain/sha256';
+import { MAX_BUILD_PACKS_PER_WORKSHOP } from '../domain/storage-limits';
+import { ApiError, notFound } from '../http/api-error';
+import { attachment } from '../http/content-disposition';
+import { createRouter } from '../http/create-router';
+import { contentTag, matchesIfNoneMatch } from '../http/etag';
 import {
   IDEMPOTENCY_HEADER,
-  type IdempotencyRequest,
   idempotencyKeyLimitReached,
   idempotencyKeyReused,
   readIdempotency,
-} from '../lib/idempotency';
-import { newId } from '../lib/ids';
-import { RenderedPackCache } from '../lib/rendered-pack-cache';
-import { meets } from '../lib/roles';
-import { jsonDigest } from '../lib/sha256';
-import { MAX_BUILD_PACKS_PER_WORKSHOP } from '../lib/storage-limits';
-import { toIso } from '../lib/timestamps';
+} from '../http/idempotency';
 import { requestDb } from '../middleware/database';
 import {
   BuildPackListSchema,
@@ -48,6 +47,7 @@ import {
   responseHeaders,
   WorkshopIdParams,
 } from '../schemas/common';
+import { authenticatedRoute } from './route-kinds';
 
 const contentPath = (row: BuildPackRow) => `/api/workshops/${row.workshop_id}/build-packs/${row.id}/content`;
 
@@ -205,7 +205,7 @@ async function render(source: BuildPackSource): Promise<string | Uint8Array> {
     case 'json':
       return renderJsonText(source);
     case 'pdf': {
-      const { renderPdf } = await import('../lib/build-pack/pdf');
+      const { renderPdf } = await import('../build-pack/pdf');
       return renderPdf(source);
     }
   }

@@ -1,9 +1,9 @@
 import { z } from '@hono/zod-openapi';
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env';
-import { createRouter } from '../lib/create-router';
-import { publicRoute } from '../lib/public-route';
+import { createRouter } from '../http/create-router';
 import { serverErrorResponse } from '../schemas/common';
+import { publicRoute } from './route-kinds';
 
 export const OPENAPI_DOCUMENT_PATH = '/api/openapi.json';
 /** Copied out of node_modules by scripts/copy-static-assets.mjs and served from ./public, never from a CDN. */

@@ -1,12 +1,10 @@
 import { z } from '@hono/zod-openapi';
-import { createDb } from '../db/client';
-import { startDeadline } from '../db/deadline';
 import { classifyDatabaseFailure } from '../db/errors';
 import { EXPECTED_MIGRATIONS, readMigrationStatus } from '../db/migrations';
-import { createRoundTripRecord } from '../db/round-trip-record';
-import { createRouter } from '../lib/create-router';
-import { publicRoute } from '../lib/public-route';
+import { createRouter } from '../http/create-router';
+import { requestDb } from '../middleware/database';
 import { jsonResponse, serverErrorResponse } from '../schemas/common';
+import { publicRoute } from './route-kinds';
 
 const HealthSchema = z
   .object({
@@ -29,20 +27,23 @@ const HealthSchema = z
 
 const LiveSchema = z.object({ status: z.literal('ok') }).openapi('Liveness');
 
-const readinessRoute = publicRoute({
-  method: 'get',
-  path: '/health',
-  operationId: 'getReadiness',
-  description:
-    '200 when the database answers within `HEALTH_TIMEOUT_MS` and every migration is applied; 503 with the same body, saying which check failed, otherwise. Never cached.',
-  tags: ['health'],
-  summary: 'Readiness: the database answers within a bounded time and every migration is applied',
-  responses: {
-    200: jsonResponse(HealthSchema, 'Ready'),
-    503: jsonResponse(HealthSchema, 'Not ready'),
-    ...serverErrorResponse,
+const readinessRoute = publicRoute(
+  {
+    method: 'get',
+    path: '/health',
+    operationId: 'getReadiness',
+    description:
+      '200 when the database answers within `HEALTH_TIMEOUT_MS` and every migration is applied; 503 with the same body, saying which check failed, otherwise. Never cached.',
+    tags: ['health'],
+    summary: 'Readiness: the database answers within a bounded time and every migration is applied',
+    responses: {
+      200: jsonResponse(HealthSchema, 'Ready'),
+      503: jsonResponse(HealthSchema, 'Not ready'),
+      ...serverErrorResponse,
+    },
   },
-});
+  { database: { timeout: 'HEALTH_TIMEOUT_MS', retry: 'never' } },
+);
 
 const livenessRoute = publicRoute({
   method: 'get',
@@ -58,10 +59,7 @@ const livenessRoute = publicRoute({
 export const healthRoutes = createRouter()
   .openapi(readinessRoute, async (c) => {
     c.header('Cache-Control', 'no-store');
-    const config = c.get('config');
-    const deadline = startDeadline(config.HEALTH_TIMEOUT_MS);
-    const record = createRoundTripRecord();
-    const db = createDb(config, { signal: deadline.signal, record });
+    const db = requestDb(c);
     const started = performance.now();
     try {
       const migrations = await readMigrationStatus(db);
@@ -77,7 +75,7 @@ export const healthRoutes = createRouter()
       return ready ? c.json(body, 200) : c.json(body, 503);
     } catch {
       const latencyMs = Math.round(performance.now() - started);
-      const failure = classifyDatabaseFailure(record);
+      const failure = classifyDatabaseFailure(c.get('dbRoundTrips'));
       // A missing migrations table means the database is up but was never migrated.
       const neverMigrated = failure?.sqlState === '42P01';
       return c.json(
@@ -103,8 +101,6 @@ export const healthRoutes = createRouter()
         },
         503,
       );
-    } finally {
-      deadline.clear();
     }
   })
   .openapi(livenessRoute, (c) => {

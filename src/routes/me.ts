@@ -1,9 +1,9 @@
 import { countOwnedWorkshops } from '../db/queries/workshops';
-import { authenticatedRoute } from '../lib/authenticated-route';
-import { createRouter } from '../lib/create-router';
+import { createRouter } from '../http/create-router';
 import { requestDb } from '../middleware/database';
 import { jsonResponse, problemResponses } from '../schemas/common';
 import { MeSchema } from '../schemas/workshops';
+import { authenticatedRoute } from './route-kinds';
 
 const meRoute = authenticatedRoute({
   method: 'get',

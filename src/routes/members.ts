@@ -5,15 +5,15 @@ import {
   putMember,
   removeMember,
 } from '../db/queries/members';
-import { ApiError, notFound } from '../lib/api-error';
-import { authenticatedRoute } from '../lib/authenticated-route';
-import { createRouter } from '../lib/create-router';
-import { newId } from '../lib/ids';
-import { MAX_MEMBERS_PER_WORKSHOP, ownershipHandoverLimit } from '../lib/storage-limits';
-import { toIso } from '../lib/timestamps';
+import { toIso } from '../db/timestamps';
+import { newId } from '../domain/ids';
+import { MAX_MEMBERS_PER_WORKSHOP, ownershipHandoverLimit } from '../domain/storage-limits';
+import { ApiError, notFound } from '../http/api-error';
+import { createRouter } from '../http/create-router';
 import { requestDb } from '../middleware/database';
 import { jsonRequestBody, jsonResponse, problemResponses, WorkshopIdParams } from '../schemas/common';
 import { MemberListSchema, MemberParams, MemberSchema, PutMemberSchema } from '../schemas/members';
+import { authenticatedRoute } from './route-kinds';
 
 const toMember = (row: MemberRow) => ({
   clerkUserId: row.clerk_user_id,

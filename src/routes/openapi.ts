@@ -1,7 +1,7 @@
 import { z } from '@hono/zod-openapi';
-import { type AppRouter, createRouter } from '../lib/create-router';
-import { publicRoute } from '../lib/public-route';
+import { type AppRouter, createRouter } from '../http/create-router';
 import { serverErrorResponse } from '../schemas/common';
+import { publicRoute } from './route-kinds';
 
 const documentRoute = publicRoute({
   method: 'get',

@@ -1,11 +1,11 @@
 import { endSession, listSessions, type SessionRow } from '../db/queries/sessions';
-import { notFound } from '../lib/api-error';
-import { authenticatedRoute } from '../lib/authenticated-route';
-import { createRouter } from '../lib/create-router';
-import { toIso, toIsoOrNull } from '../lib/timestamps';
+import { toIso, toIsoOrNull } from '../db/timestamps';
+import { notFound } from '../http/api-error';
+import { createRouter } from '../http/create-router';
 import { requestDb } from '../middleware/database';
 import { jsonResponse, problemResponses, WorkshopIdParams } from '../schemas/common';
 import { EndedSessionSchema, ListSessionsQuery, SessionListSchema, SessionParams } from '../schemas/sessions';
+import { authenticatedRoute } from './route-kinds';
 
 const toSession = (row: SessionRow) => ({
   id: row.id,

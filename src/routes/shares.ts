@@ -1,14 +1,13 @@
 import { findSharedWorkshop, setShareToken } from '../db/queries/shares';
-import { ApiError, notFound } from '../lib/api-error';
-import { authenticatedRoute } from '../lib/authenticated-route';
-import { createRouter } from '../lib/create-router';
-import { publicRoute } from '../lib/public-route';
-import { publicUrl } from '../lib/public-url';
-import { newShareToken } from '../lib/share-token';
-import { toIso, toIsoOrNull } from '../lib/timestamps';
+import { toIso, toIsoOrNull } from '../db/timestamps';
+import { newShareToken } from '../domain/share-token';
+import { ApiError, notFound } from '../http/api-error';
+import { createRouter } from '../http/create-router';
+import { publicUrl } from '../http/public-url';
 import { requestDb } from '../middleware/database';
 import { jsonResponse, problemResponses, WorkshopIdParams } from '../schemas/common';
 import { SharedWorkshopSchema, ShareSchema, ShareTokenParams } from '../schemas/shares';
+import { authenticatedRoute, publicRoute } from './route-kinds';
 
 const shareOnRoute = authenticatedRoute({
   method: 'put',

@@ -1,13 +1,11 @@
 import { z } from '@hono/zod-openapi';
 import { listStepDefinitions, updateStepDefinition } from '../db/queries/step-definitions';
 import type { StepDefinition } from '../db/schema';
-import { ApiError, notFound } from '../lib/api-error';
-import { authenticatedRoute } from '../lib/authenticated-route';
-import { createRouter } from '../lib/create-router';
-import { contentTag, matchesIfNoneMatch } from '../lib/etag';
-import { publicRoute } from '../lib/public-route';
-import { ReferenceDataCache, STEP_DEFINITIONS_TTL_MS } from '../lib/reference-data-cache';
-import { jsonDigest } from '../lib/sha256';
+import { jsonDigest } from '../domain/sha256';
+import { ApiError, notFound } from '../http/api-error';
+import { createRouter } from '../http/create-router';
+import { contentTag, matchesIfNoneMatch } from '../http/etag';
+import { ReferenceDataCache, STEP_DEFINITIONS_TTL_MS } from '../http/reference-data-cache';
 import { requestDb } from '../middleware/database';
 import {
   HEADERS,
@@ -22,6 +20,7 @@ import {
   StepIdParam,
   UpdateStepDefinitionSchema,
 } from '../schemas/steps';
+import { authenticatedRoute, publicRoute } from './route-kinds';
 
 const toDefinition = (row: StepDefinition) => ({
   id: row.id,

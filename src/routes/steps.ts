@@ -7,18 +7,16 @@ import {
   saveStepOutput,
   visitStep,
 } from '../db/queries/steps';
-import { ApiError, notFound } from '../lib/api-error';
-import { authenticatedRoute } from '../lib/authenticated-route';
-import { createRouter } from '../lib/create-router';
-import { matchesIfNoneMatch, parseIfMatch, versionTag } from '../lib/etag';
-import { utf8Length } from '../lib/json-output';
-import { jsonTextResponse } from '../lib/json-text-response';
-import { meets } from '../lib/roles';
-import { stepContextBody } from '../lib/step-context-body';
-import { toIso, toIsoOrNull } from '../lib/timestamps';
-import { STEP_OUTPUT_LIMIT_BYTES } from '../middleware/body-limit';
+import { toIso, toIsoOrNull } from '../db/timestamps';
+import { meets } from '../domain/roles';
+import { utf8Length } from '../domain/step-output-rules';
+import { STEP_OUTPUT_LIMIT_BYTES } from '../domain/storage-limits';
+import { ApiError, notFound } from '../http/api-error';
+import { createRouter } from '../http/create-router';
+import { matchesIfNoneMatch, parseIfMatch, versionTag } from '../http/etag';
+import { jsonTextResponse } from '../http/json-text-response';
 import { requestDb } from '../middleware/database';
-import { announceSession } from '../middleware/session';
+import { announceSession } from '../middleware/work-session';
 import {
   HEADERS,
   jsonRequestBody,
@@ -37,6 +35,8 @@ import {
   StepParams,
   StepWithOutputSchema,
 } from '../schemas/steps';
+import { stepContextBody } from '../step-context/body';
+import { authenticatedRoute } from './route-kinds';
 
 export const STEP_TAG = 'st';
 
@@ -92,35 +92,45 @@ const getRoute = authenticatedRoute({
   },
 });
 
-const putOutputRoute = authenticatedRoute({
-  method: 'put',
-  path: '/workshops/{workshopId}/steps/{stepId}/output',
-  operationId: 'saveStepOutput',
-  description:
-    'Editors and owners. The step must be available (409 `step_unavailable` otherwise); a not-started step becomes in progress. The output is stored exactly as sent, key order included, up to 256 KiB.',
-  tags: ['steps'],
-  summary: "Save (overwrite) a step's output; starts a not-started step; honours If-Match",
-  request: { params: StepParams, body: jsonRequestBody(PutOutputSchema) },
-  responses: {
-    200: jsonResponse(StepWithOutputSchema, 'Saved', HEADERS.etag),
-    ...problemResponses(400, 401, 403, 404, 409, 412, 413, 415),
-  },
-});
+/** Room for the `{"output": …}` envelope and whitespace around an output that is itself within its limit. */
+export const STEP_OUTPUT_ENVELOPE_BYTES = 4 * 1024;
 
-const completeRoute = authenticatedRoute({
-  method: 'post',
-  path: '/workshops/{workshopId}/steps/{stepId}/complete',
-  operationId: 'completeStep',
-  description:
-    'Editors and owners. `{by: "user"}` without `confirm: true` answers 428 `confirmation_required`; an unavailable step answers 409. Completing the last step completes the workshop.',
-  tags: ['steps'],
-  summary: 'Complete a step: confirmed by the AI, or skipped by the user with confirm: true',
-  request: { params: StepParams, body: jsonRequestBody(CompleteStepSchema) },
-  responses: {
-    200: jsonResponse(StepWithOutputSchema, 'Complete (also when it already was)', HEADERS.etag),
-    ...problemResponses(400, 401, 403, 404, 409, 413, 415, 428),
+const putOutputRoute = authenticatedRoute(
+  {
+    method: 'put',
+    path: '/workshops/{workshopId}/steps/{stepId}/output',
+    operationId: 'saveStepOutput',
+    description:
+      'Editors and owners. The step must be available (409 `step_unavailable` otherwise); a not-started step becomes in progress. The output is stored exactly as sent, key order included, up to 256 KiB.',
+    tags: ['steps'],
+    summary: "Save (overwrite) a step's output; starts a not-started step; honours If-Match",
+    request: { params: StepParams, body: jsonRequestBody(PutOutputSchema) },
+    responses: {
+      200: jsonResponse(StepWithOutputSchema, 'Saved', HEADERS.etag),
+      ...problemResponses(400, 401, 403, 404, 409, 412, 413, 415),
+    },
   },
-});
+  { body: { limitBytes: STEP_OUTPUT_LIMIT_BYTES, envelopeBytes: STEP_OUTPUT_ENVELOPE_BYTES } },
+);
+
+// Completing a step twice changes nothing, so a failed round trip may be retried.
+const completeRoute = authenticatedRoute(
+  {
+    method: 'post',
+    path: '/workshops/{workshopId}/steps/{stepId}/complete',
+    operationId: 'completeStep',
+    description:
+      'Editors and owners. `{by: "user"}` without `confirm: true` answers 428 `confirmation_required`; an unavailable step answers 409. Completing the last step completes the workshop.',
+    tags: ['steps'],
+    summary: 'Complete a step: confirmed by the AI, or skipped by the user with confirm: true',
+    request: { params: StepParams, body: jsonRequestBody(CompleteStepSchema) },
+    responses: {
+      200: jsonResponse(StepWithOutputSchema, 'Complete (also when it already was)', HEADERS.etag),
+      ...problemResponses(400, 401, 403, 404, 409, 413, 415, 428),
+    },
+  },
+  { database: { retry: 'repeatable' } },
+);
 
 const contextRoute = authenticatedRoute({
   method: 'get',

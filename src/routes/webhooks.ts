@@ -1,7 +1,6 @@
 import { eraseAccount } from '../db/queries/account-erasure';
-import { ApiError } from '../lib/api-error';
-import { clerkWebhookRoute } from '../lib/clerk-webhook-route';
-import { createRouter, toFieldErrors } from '../lib/create-router';
+import { ApiError } from '../http/api-error';
+import { createRouter, toFieldErrors } from '../http/create-router';
 import { requestDb } from '../middleware/database';
 import { writeLog } from '../middleware/request-log';
 import { jsonRequestBody, jsonResponse, problemResponses } from '../schemas/common';
@@ -11,6 +10,7 @@ import {
   UserDeletedDataSchema,
   WebhookReceiptSchema,
 } from '../schemas/webhooks';
+import { clerkWebhookRoute } from './route-kinds';
 
 const problems = problemResponses(400, 413, 415);
 

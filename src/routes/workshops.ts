@@ -1,5 +1,6 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
+import type { IdempotencyRequest } from '../db/queries/idempotency';
 import { toWorkshopView } from '../db/queries/workshop-view';
 import type { CreateResult, StepSummaryRow, WorkshopDetailRow } from '../db/queries/workshops';
 import {
@@ -10,25 +11,23 @@ import {
   listWorkshopsForMember,
   updateWorkshop,
 } from '../db/queries/workshops';
-import { STEP_COUNT } from '../db/step-definitions';
-import { ApiError, notFound } from '../lib/api-error';
-import { authenticatedRoute } from '../lib/authenticated-route';
-import { createRouter } from '../lib/create-router';
-import { decodeCursor, encodeCursor } from '../lib/cursor';
-import { matchesIfNoneMatch, parseIfMatch, versionTag } from '../lib/etag';
+import { toIso, toIsoOrNull } from '../db/timestamps';
+import { newId } from '../domain/ids';
+import { meets } from '../domain/roles';
+import { STEP_COUNT } from '../domain/step-catalogue';
+import { MANUAL_TRANSITIONS, statusesThatReach } from '../domain/workshop-status';
+import { titleFromIdea } from '../domain/workshop-title';
+import { ApiError, notFound } from '../http/api-error';
+import { createRouter } from '../http/create-router';
+import { decodeCursor, encodeCursor } from '../http/cursor';
+import { matchesIfNoneMatch, parseIfMatch, versionTag } from '../http/etag';
 import {
   IDEMPOTENCY_HEADER,
-  type IdempotencyRequest,
   idempotencyKeyLimitReached,
   idempotencyKeyReused,
   readIdempotency,
-} from '../lib/idempotency';
-import { newId } from '../lib/ids';
-import { withIndefiniteArticle } from '../lib/indefinite-article';
-import { meets } from '../lib/roles';
-import { toIso, toIsoOrNull } from '../lib/timestamps';
-import { MANUAL_TRANSITIONS, statusesThatReach } from '../lib/workshop-status';
-import { titleFromIdea } from '../lib/workshop-title';
+} from '../http/idempotency';
+import { withIndefiniteArticle } from '../http/indefinite-article';
 import { requestDb } from '../middleware/database';
 import {
   HEADERS,
@@ -46,6 +45,7 @@ import {
   WorkshopDetailSchema,
   WorkshopListSchema,
 } from '../schemas/workshops';
+import { authenticatedRoute } from './route-kinds';
 
 export const WORKSHOP_TAG = 'ws';
 

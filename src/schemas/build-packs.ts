@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { BUILD_PACK_FORMATS } from '../db/schema';
+import { BUILD_PACK_FORMATS } from '../domain/vocabulary';
 import { idParam, Timestamp, userText, WorkshopIdParams } from './common';
 
 export const BuildPackFormatSchema = z.enum(BUILD_PACK_FORMATS).openapi('BuildPackFormat');

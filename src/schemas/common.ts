@@ -1,6 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { ERROR_CODES, type ErrorCode } from '../lib/api-error';
-import { type IdKind, idPattern } from '../lib/ids';
+import { type IdKind, idPattern } from '../domain/ids';
+import { ERROR_CODES } from './problems';
 
 const NUL = '\u0000';
 const LONE_SURROGATE = /\p{Cs}/u;
@@ -55,7 +55,7 @@ export const ProblemSchema = z
     title: z.string().openapi({ example: 'Not found' }),
     status: z.number().int().openapi({ example: 404 }),
     detail: z.string().openapi({ example: 'The workshop was not found.' }),
-    code: z.enum(Object.keys(ERROR_CODES) as [ErrorCode, ...ErrorCode[]]),
+    code: z.enum(ERROR_CODES),
     requestId: z.string().openapi({ example: '1f0c7a0e-5b1e-4c83-9a43-0c6f6f2b1d2e' }),
     errors: z.array(FieldErrorSchema).optional(),
   })

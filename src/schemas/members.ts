@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { ASSIGNABLE_ROLES } from '../lib/roles';
+import { ASSIGNABLE_ROLES } from '../domain/roles';
 import { ClerkUserId, Timestamp, WorkshopIdParams } from './common';
 
 export const MemberSchema = z

@@ -1,7 +1,6 @@
 import { z } from '@hono/zod-openapi';
-import { STEP_COMPLETIONS, STEP_STATUSES } from '../db/schema';
-import { findOutputProblem } from '../lib/json-output';
-import { CONTEXT_FORMS, DEFAULT_CONTEXT_FORM } from '../lib/step-context-body';
+import { findOutputProblem } from '../domain/step-output-rules';
+import { STEP_COMPLETIONS, STEP_STATUSES } from '../domain/vocabulary';
 import { patchBody, Timestamp, userText, WorkshopIdParams } from './common';
 import { WorkshopStatusSchema } from './workshops';
 
@@ -96,6 +95,11 @@ export const CompleteStepSchema = z
     description:
       '`{by: "ai"}` when the AI confirms the step is done; `{by: "user", confirm: true}` to skip ahead',
   });
+
+/** The forms a client may ask the context in; each carries the outputs once, `both` twice. */
+export const CONTEXT_FORMS = ['prompt', 'steps', 'both'] as const;
+export type ContextForm = (typeof CONTEXT_FORMS)[number];
+export const DEFAULT_CONTEXT_FORM: ContextForm = 'prompt';
 
 export const StepContextQuery = z.object({
   include: z

@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { STEP_COMPLETIONS, STEP_STATUSES, WORKSHOP_STATUSES } from '../db/schema';
+import { STEP_COMPLETIONS, STEP_STATUSES, WORKSHOP_STATUSES } from '../domain/vocabulary';
 import { patchBody, Timestamp, userText } from './common';
 
 export const WorkshopStatusSchema = z.enum(WORKSHOP_STATUSES).openapi('WorkshopStatus');

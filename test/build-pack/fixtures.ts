@@ -1,9 +1,4 @@
-import type {
-  BuildPackSource,
-  BuildPackStep,
-  StepCompletion,
-  StepStatus,
-} from '../../src/lib/build-pack/source';
+import type { BuildPackSource, BuildPackStep, StepCompletion, StepStatus } from '../../src/build-pack/source';
 
 export const STEP_DEFINITIONS = [
   { id: 'challenge', name: 'Challenge', description: 'Frame the problem worth solving and who has it.' },

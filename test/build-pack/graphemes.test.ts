@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { graphemesOf, MAX_GRAPHEME_LENGTH, SEGMENTER_WINDOW } from '../../src/lib/build-pack/graphemes';
-import { textSlices } from '../../src/lib/build-pack/text-slices';
+import { graphemesOf, MAX_GRAPHEME_LENGTH, SEGMENTER_WINDOW } from '../../src/build-pack/graphemes';
+import { textSlices } from '../../src/build-pack/text-slices';
 
 const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
 const byIntl = (text: string) => Array.from(segmenter.segment(text), ({ segment }) => segment);

@@ -1,6 +1,6 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { describe, expect, it } from 'vitest';
-import { buildPackDocumentSchema, renderJson, renderJsonText } from '../../src/lib/build-pack/json';
+import { buildPackDocumentSchema, renderJson, renderJsonText } from '../../src/build-pack/json';
 import { FIXTURES, halfDoneWorkshop, STEP_DEFINITIONS } from './fixtures';
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;

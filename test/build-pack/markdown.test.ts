@@ -1,7 +1,7 @@
 import { HtmlRenderer } from 'commonmark';
 import { describe, expect, it } from 'vitest';
-import { humaniseKey } from '../../src/lib/build-pack/humanise-key';
-import { renderMarkdown, renderMarkdownPaced } from '../../src/lib/build-pack/markdown';
+import { humaniseKey } from '../../src/build-pack/humanise-key';
+import { renderMarkdown, renderMarkdownPaced } from '../../src/build-pack/markdown';
 import {
   completeWorkshop,
   EXPECTED_MARKS,

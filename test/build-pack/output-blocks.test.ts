@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { humaniseKey } from '../../src/lib/build-pack/humanise-key';
-import { outputBlocks } from '../../src/lib/build-pack/output-blocks';
-import { paragraphsOf } from '../../src/lib/build-pack/plain-text';
+import { humaniseKey } from '../../src/build-pack/humanise-key';
+import { outputBlocks } from '../../src/build-pack/output-blocks';
+import { paragraphsOf } from '../../src/build-pack/plain-text';
 
 describe('humaniseKey', () => {
   it.each([

@@ -9,15 +9,15 @@ import {
   fontModulePath,
   slimTrueTypeFont,
 } from '../../scripts/generate-font-module';
-import { PLACEHOLDER } from '../../src/lib/build-pack/drawable-text';
-import { dejaVuSansBoldBase64 } from '../../src/lib/build-pack/fonts/dejavu-sans-bold';
-import { dejaVuSansRegularBase64 } from '../../src/lib/build-pack/fonts/dejavu-sans-regular';
-import { renderPdf } from '../../src/lib/build-pack/pdf';
+import { PLACEHOLDER } from '../../src/build-pack/drawable-text';
+import { dejaVuSansBoldBase64 } from '../../src/build-pack/fonts/dejavu-sans-bold';
+import { dejaVuSansRegularBase64 } from '../../src/build-pack/fonts/dejavu-sans-regular';
+import { renderPdf } from '../../src/build-pack/pdf';
 import { halfDoneWorkshop } from './fixtures';
 import { flatten, readPdf } from './pdf-text';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
-const BUILD_PACK = join(ROOT, 'src/lib/build-pack');
+const BUILD_PACK = join(ROOT, 'src/build-pack');
 
 function withOutput(output: Record<string, unknown>) {
   return {

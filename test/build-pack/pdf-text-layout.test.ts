@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { baseDirection, visualOrder } from '../../src/lib/build-pack/bidi';
-import { drawableText, PLACEHOLDER } from '../../src/lib/build-pack/drawable-text';
-import { wrapStyledText } from '../../src/lib/build-pack/text-wrap';
+import { baseDirection, visualOrder } from '../../src/build-pack/bidi';
+import { drawableText, PLACEHOLDER } from '../../src/build-pack/drawable-text';
+import { wrapStyledText } from '../../src/build-pack/text-wrap';
 
 const latinAndGreek = (codePoint: number) => codePoint < 0x0500 || codePoint === 0xfffd;
 const oneUnitPerCodePoint = (text: string) => Array.from(text).length;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { PLACEHOLDER } from '../../src/lib/build-pack/drawable-text';
-import { renderPdf } from '../../src/lib/build-pack/pdf';
+import { PLACEHOLDER } from '../../src/build-pack/drawable-text';
+import { renderPdf } from '../../src/build-pack/pdf';
 import {
   ARABIC,
   CJK,

@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildPackDocumentSchema, renderJson } from '../../src/lib/build-pack/json';
-import { renderMarkdown } from '../../src/lib/build-pack/markdown';
-import { renderPdf } from '../../src/lib/build-pack/pdf';
-import { paragraphsOf, singleLine } from '../../src/lib/build-pack/plain-text';
-import type { BuildPackSource, BuildPackStep } from '../../src/lib/build-pack/source';
+import { buildPackDocumentSchema, renderJson } from '../../src/build-pack/json';
+import { renderMarkdown } from '../../src/build-pack/markdown';
+import { renderPdf } from '../../src/build-pack/pdf';
+import { paragraphsOf, singleLine } from '../../src/build-pack/plain-text';
+import type { BuildPackSource, BuildPackStep } from '../../src/build-pack/source';
 import { halfDoneWorkshop, STEP_HEADINGS } from './fixtures';
 import { descendants, headings, INJECTED_NODE_TYPES, paragraphLines, parseMarkdown } from './markdown-ast';
 

@@ -7,12 +7,12 @@
  */
 import { PDFFont } from 'pdf-lib';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { MAX_GRAPHEME_LENGTH, SEGMENTER_WINDOW } from '../../src/lib/build-pack/graphemes';
-import { renderJson } from '../../src/lib/build-pack/json';
-import { renderMarkdown } from '../../src/lib/build-pack/markdown';
-import { renderPdf } from '../../src/lib/build-pack/pdf';
-import type { BuildPackSource } from '../../src/lib/build-pack/source';
-import { MAX_LINE_LENGTH } from '../../src/lib/build-pack/text-wrap';
+import { MAX_GRAPHEME_LENGTH, SEGMENTER_WINDOW } from '../../src/build-pack/graphemes';
+import { renderJson } from '../../src/build-pack/json';
+import { renderMarkdown } from '../../src/build-pack/markdown';
+import { renderPdf } from '../../src/build-pack/pdf';
+import type { BuildPackSource } from '../../src/build-pack/source';
+import { MAX_LINE_LENGTH } from '../../src/build-pack/text-wrap';
 import { ADVERSARIAL_KINDS, adversarialOutput } from '../support/adversarial-outputs';
 import { halfDoneWorkshop } from './fixtures';
 import { readPdf } from './pdf-text';

@@ -7,7 +7,7 @@ import type { AddressInfo } from 'node:net';
 import { type ServerType, serve } from '@hono/node-server';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { MAX_LAYOUT_WORK, MAX_PDF_PAGES } from '../../src/lib/build-pack/pdf-page-flow';
+import { MAX_LAYOUT_WORK, MAX_PDF_PAGES } from '../../src/build-pack/pdf-page-flow';
 import { expectProblem } from '../foundation/helpers';
 import { completeStep, createWorkshop, putOutput, STEP_IDS, type Workshop } from '../steps/support';
 import { createTestApp, type TestApp } from '../support/test-app';

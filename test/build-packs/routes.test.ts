@@ -4,7 +4,7 @@
  * Idempotency-Key on create, the cascade of a workshop's hard delete and one round trip per request.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPackDocumentSchema } from '../../src/lib/build-pack/json';
+import { buildPackDocumentSchema } from '../../src/build-pack/json';
 import { flatten, readPdf } from '../build-pack/pdf-text';
 import { expectProblem } from '../foundation/helpers';
 import {

@@ -25,7 +25,7 @@ export interface PackRecord {
   updated_at: Date;
 }
 
-/** The shape of a pack id the server hands out (src/lib/ids.ts, `newId('buildPack')`). */
+/** The shape of a pack id the server hands out (src/domain/ids.ts, `newId('buildPack')`). */
 export const PACK_ID = /^bp_[a-z][a-z0-9]{23}$/;
 
 /** A well-formed pack id that names no pack. */

@@ -3,7 +3,7 @@
  * first request did and writes nothing; concurrent retries queue on one lock; a reused key with another
  * body is refused; keys are scoped per user (and per workshop for packs) and expire.
  *
- * Each test guards one protection (see the test names): src/lib/idempotency.ts (key shape, canonical
+ * Each test guards one protection (see the test names): src/http/idempotency.ts (key shape, canonical
  * hash), src/db/queries/idempotency.ts (per-user lock, sweep, remember/recall) and the routes' replay.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

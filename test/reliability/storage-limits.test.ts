@@ -9,7 +9,7 @@ import {
   MAX_IDEMPOTENCY_KEYS_PER_USER,
   MAX_MEMBERS_PER_WORKSHOP,
   MAX_SESSIONS_PER_WORKSHOP,
-} from '../../src/lib/storage-limits';
+} from '../../src/domain/storage-limits';
 import { postPack } from '../build-packs/support';
 import { expectProblem } from '../foundation/helpers';
 import {

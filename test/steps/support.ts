@@ -20,7 +20,7 @@ export type StepSlug = (typeof STEPS)[number]['id'];
 
 export const STEP_IDS: readonly StepSlug[] = STEPS.map((step) => step.id);
 
-/** The shape of a session id the server hands out (src/lib/ids.ts, `newId('session')`). */
+/** The shape of a session id the server hands out (src/domain/ids.ts, `newId('session')`). */
 export const SESSION_ID = /^ses_[a-z][a-z0-9]{23}$/;
 
 /** A well-formed workshop id that names no workshop. */

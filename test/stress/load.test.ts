@@ -10,8 +10,8 @@
  * once (markers counted), nothing unacknowledged appears twice, and each client's session is one row.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STEP_IDS } from '../../src/db/step-definitions';
-import { MAX_BUILD_PACKS_PER_WORKSHOP } from '../../src/lib/storage-limits';
+import { STEP_IDS } from '../../src/domain/step-catalogue';
+import { MAX_BUILD_PACKS_PER_WORKSHOP } from '../../src/domain/storage-limits';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { type ServedApp, serveOverHttp } from './support/http-server';
 

@@ -3,8 +3,8 @@
  * text can be. Every output fills the step output limit (JSON, UTF-8) and passes the same checks a
  * saved output does. Shared by the rendering tests and the benchmark.
  */
-import { findOutputProblem, utf8Length } from '../../src/lib/json-output';
-import { STEP_OUTPUT_LIMIT_BYTES } from '../../src/middleware/body-limit';
+import { findOutputProblem, utf8Length } from '../../src/domain/step-output-rules';
+import { STEP_OUTPUT_LIMIT_BYTES } from '../../src/domain/storage-limits';
 
 export const ADVERSARIAL_KINDS = [
   'unbroken-token',

@@ -6,7 +6,7 @@
 import type pg from 'pg';
 import { expect } from 'vitest';
 import type { createApp } from '../../src/app';
-import { newId } from '../../src/lib/ids';
+import { newId } from '../../src/domain/ids';
 import { expectProblem, type ProblemBody } from '../foundation/helpers';
 import { jsonBody, type TestApp } from './test-app';
 

@@ -7,7 +7,8 @@
 import type { ZodType } from 'zod';
 import { signClerkDelivery } from '../../scripts/local-auth/clerk-webhook';
 import type { createApp } from '../../src/app';
-import { DEFAULT_BODY_LIMIT_BYTES, STEP_OUTPUT_LIMIT_BYTES } from '../../src/middleware/body-limit';
+import { STEP_OUTPUT_LIMIT_BYTES } from '../../src/domain/storage-limits';
+import { DEFAULT_BODY_LIMIT_BYTES } from '../../src/middleware/body-limit';
 import { appRouteKeys, fillPath, type RouteKey, splitKey } from './authz-matrix';
 import type { JsonSchema } from './fuzz-arbitraries';
 import { jsonBody, type TestApp } from './test-app';

@@ -6,7 +6,7 @@
  * Shared by test/reliability/fuzz.test.ts (a few hundred per route) and test/stress/fuzz-10k.test.ts.
  */
 import fc from 'fast-check';
-import { STEP_OUTPUT_LIMIT_BYTES } from '../../src/middleware/body-limit';
+import { STEP_OUTPUT_LIMIT_BYTES } from '../../src/domain/storage-limits';
 import { type Components, type FuzzBody, fuzzBodies } from './fuzz-arbitraries';
 import {
   type BodyRoute,

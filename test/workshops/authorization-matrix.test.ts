@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
-import { STEP_DEFINITIONS } from '../../src/db/step-definitions';
-import { newId } from '../../src/lib/ids';
+import { newId } from '../../src/domain/ids';
+import { STEP_DEFINITIONS } from '../../src/domain/step-catalogue';
 import { expectProblem } from '../foundation/helpers';
 import {
   adminAccess,

@@ -4,7 +4,7 @@
  * (or kept byte for byte) without ever reaching a 500.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { newId } from '../../src/lib/ids';
+import { newId } from '../../src/domain/ids';
 import { expectProblem } from '../foundation/helpers';
 import { CHILD_TABLES, snapshotWorkshop } from '../support/authz-matrix';
 import { createTestApp, jsonBody, type TestApp } from '../support/test-app';

@@ -2,7 +2,7 @@
  * Workshops, sharing and members (docs/api.md, Routes): what each call answers, and what it leaves in the database.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { STEP_DEFINITIONS } from '../../src/db/step-definitions';
+import { STEP_DEFINITIONS } from '../../src/domain/step-catalogue';
 import { expectProblem } from '../foundation/helpers';
 import { CHILD_TABLES, snapshotWorkshop } from '../support/authz-matrix';
 import { createTestApp, jsonBody, type TestApp } from '../support/test-app';

@@ -1,9 +1,9 @@
 import { sql } from 'drizzle-orm';
-import type { IdempotencyRequest } from '../../lib/idempotency';
-import { MAX_BUILD_PACKS_PER_WORKSHOP } from '../../lib/storage-limits';
+import { MAX_BUILD_PACKS_PER_WORKSHOP } from '../../domain/storage-limits';
+import type { BuildPackFormat, WorkshopStatus } from '../../domain/vocabulary';
 import type { Database } from '../client';
-import type { BuildPackFormat, WorkshopStatus } from '../schema';
 import { accessCte, callerRole, isEditor, isMember, type WorkshopScope } from './access';
+import type { IdempotencyRequest } from './idempotency';
 import {
   type IdempotencyBudget,
   type IdempotencyRecord,

@@ -1,6 +1,14 @@
 import { type SQL, sql } from 'drizzle-orm';
-import { IDEMPOTENCY_TTL_HOURS, type IdempotencyRequest } from '../../lib/idempotency';
-import { MAX_IDEMPOTENCY_KEYS_PER_USER } from '../../lib/storage-limits';
+import { MAX_IDEMPOTENCY_KEYS_PER_USER } from '../../domain/storage-limits';
+
+/** How long a key answers as its first request did. */
+export const IDEMPOTENCY_TTL_HOURS = 24;
+
+export interface IdempotencyRequest {
+  /** The client's key, scoped to the operation so one key cannot collide across routes. */
+  scopedKey: string;
+  requestHash: string;
+}
 
 export type IdempotencyRecord = {
   request_hash: string;

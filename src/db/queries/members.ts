@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { MAX_MEMBERS_PER_WORKSHOP } from '../../lib/storage-limits';
+import { MAX_MEMBERS_PER_WORKSHOP } from '../../domain/storage-limits';
 import type { Database } from '../client';
 import { accessCte, callerRole, isOwner } from './access';
 import { ownedWorkshopCount, ownershipLock } from './ownership';

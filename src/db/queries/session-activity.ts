@@ -1,6 +1,10 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { SessionIntent } from '../../app-env';
-import { MAX_SESSIONS_PER_WORKSHOP } from '../../lib/storage-limits';
+import { MAX_SESSIONS_PER_WORKSHOP } from '../../domain/storage-limits';
+
+export interface SessionIntent {
+  /** The client's session id when it sent a well-formed one, else a new one. */
+  id: string;
+}
 
 /**
  * The id used instead of a client's id that belongs to another workshop or has ended. Derived from both by

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
+import type { WorkshopStatus } from '../../domain/vocabulary';
 import type { Database } from '../client';
-import type { WorkshopStatus } from '../schema';
 import { accessCte, isOwner } from './access';
 import { type StepWithOutput, stepsWithOutputs } from './step-fields';
 

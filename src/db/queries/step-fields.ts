@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import type { StepCompletion, StepStatus } from '../schema';
+import type { StepCompletion, StepStatus } from '../../domain/vocabulary';
 
 /** A step as every answer describes it: its definition and where it stands. */
 export type StepCore = {

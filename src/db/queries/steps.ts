@@ -1,8 +1,8 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { SessionIntent } from '../../app-env';
+import type { StepCompletion, WorkshopStatus } from '../../domain/vocabulary';
 import type { Database } from '../client';
-import type { StepCompletion, WorkshopStatus } from '../schema';
 import { accessCte, callerRole, IS_EDITOR, isEditor, isMember, type WorkshopScope } from './access';
+import type { SessionIntent } from './session-activity';
 import { chosenSessionColumn, sessionActivityCtes } from './session-activity';
 import { STEP_CORE_JSON, type StepCore } from './step-fields';
 

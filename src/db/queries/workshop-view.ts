@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
-import { toIso } from '../../lib/timestamps';
-import type { WorkshopStatus } from '../schema';
+import type { WorkshopStatus } from '../../domain/vocabulary';
+import { toIso } from '../timestamps';
 
 /** Progress and the current step, derived from step data in the same statement as the workshop (alias `w`). */
 export const progressLateral = sql.raw(`cross join lateral (

@@ -1,8 +1,8 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { IdempotencyRequest } from '../../lib/idempotency';
+import { STEP_DEFINITIONS } from '../../domain/step-catalogue';
+import type { WorkshopStatus } from '../../domain/vocabulary';
 import type { Database } from '../client';
-import type { WorkshopStatus } from '../schema';
-import { STEP_DEFINITIONS } from '../step-definitions';
+import type { IdempotencyRequest } from './idempotency';
 import {
   type IdempotencyBudget,
   type IdempotencyRecord,

@@ -1,5 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { STEP_IDS } from '../../../src/db/step-definitions';
+import { STEP_IDS } from '../../../src/domain/step-catalogue';
 
 export type Op = 'read' | 'context' | 'create' | 'save' | 'complete' | 'pack' | 'member';
 

@@ -1,6 +1,6 @@
 import { createMiddleware } from 'hono/factory';
 import type { AppEnv } from '../app-env';
-import { isId, newId } from '../lib/ids';
+import { isId, newId } from '../domain/ids';
 
 export const SESSION_HEADER = 'X-Session-Id';
 

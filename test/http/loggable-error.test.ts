@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loggableError } from '../../src/lib/loggable-error';
+import { loggableError } from '../../src/http/loggable-error';
 import { loggablePath } from '../../src/middleware/request-log';
 
 describe('loggableError', () => {

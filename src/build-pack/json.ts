@@ -1,5 +1,5 @@
 import { z } from '@hono/zod-openapi';
-import { BUILD_PACK_FORMATS, STEP_COMPLETIONS, STEP_STATUSES, WORKSHOP_STATUSES } from '../../db/schema';
+import { BUILD_PACK_FORMATS, STEP_COMPLETIONS, STEP_STATUSES, WORKSHOP_STATUSES } from '../domain/vocabulary';
 import { progressOf } from './progress';
 import type { BuildPackSource, BuildPackStep } from './source';
 import { orderedSteps } from './step-order';

@@ -1,16 +1,10 @@
+import type { IdempotencyRequest } from '../db/queries/idempotency';
+import { sha256Hex } from '../domain/sha256';
+import { MAX_IDEMPOTENCY_KEYS_PER_USER } from '../domain/storage-limits';
 import { ApiError } from './api-error';
-import { sha256Hex } from './sha256';
-import { MAX_IDEMPOTENCY_KEYS_PER_USER } from './storage-limits';
 
 export const IDEMPOTENCY_HEADER = 'Idempotency-Key';
-export const IDEMPOTENCY_TTL_HOURS = 24;
 const KEY_PATTERN = /^[\x21-\x7E]{1,255}$/;
-
-export interface IdempotencyRequest {
-  /** The client's key, scoped to the operation so one key cannot collide across routes. */
-  scopedKey: string;
-  requestHash: string;
-}
 
 /** Keys sorted at every level, so the same body with its fields in another order is the same request. */
 function canonicalJson(value: unknown): string {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { contentTag } from '../../src/lib/etag';
-import { RenderedPackCache } from '../../src/lib/rendered-pack-cache';
-import { jsonDigest } from '../../src/lib/sha256';
+import { RenderedPackCache } from '../../src/build-pack/rendered-pack-cache';
+import { jsonDigest } from '../../src/domain/sha256';
+import { contentTag } from '../../src/http/etag';
 import { forgeOldHashInfix, oldContentHash } from '../support/fnv-collision';
 
 const PLACEHOLDER = '@@@';

@@ -1,4 +1,4 @@
-import type { Caller } from '../app-env';
+import type { Caller } from './caller-claims';
 
 const MAX_ENTRIES = 10_000;
 

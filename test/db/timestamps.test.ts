@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { toIso, toIsoOrNull } from '../../src/lib/timestamps';
+import { toIso, toIsoOrNull } from '../../src/db/timestamps';
 
 describe('toIso', () => {
   it.each([

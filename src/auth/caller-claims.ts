@@ -1,4 +1,10 @@
-import type { Caller } from '../app-env';
+export interface Caller {
+  userId: string;
+  plan: string;
+  isAdmin: boolean;
+  /** The organization active in the caller's session, as the verified token says; null without one. */
+  orgId: string | null;
+}
 
 type Claims = Record<string, unknown>;
 

@@ -1,4 +1,4 @@
-import type { BuildPackFormat, StepCompletion, StepStatus, WorkshopStatus } from '../../db/schema';
+import type { BuildPackFormat, StepCompletion, StepStatus, WorkshopStatus } from '../domain/vocabulary';
 
 export type { BuildPackFormat, StepCompletion, StepStatus, WorkshopStatus };
 

@@ -1,5 +1,5 @@
 import type { PDFDocument, PDFPage, RGB } from 'pdf-lib';
-import { ApiError } from '../api-error';
+import { ApiError } from '../http/api-error';
 import { type Direction, strongDirection, visualOrder } from './bidi';
 import { asciiOrPlaceholders, drawableText } from './drawable-text';
 import type { PdfTypeface } from './pdf-fonts';

@@ -31,3 +31,6 @@ export const MAX_IDEMPOTENCY_KEYS_PER_USER = 1_000;
 export function ownershipHandoverLimit(caps: Readonly<Record<string, number>>): number {
   return Math.max(0, ...Object.values(caps));
 }
+
+/** A step's output, as UTF-8 JSON: what the step needs, with room for rich answers, and what a build pack must render. */
+export const STEP_OUTPUT_LIMIT_BYTES = 256 * 1024;

@@ -1,7 +1,8 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
 import type { ZodError } from 'zod';
 import type { AppEnv } from '../app-env';
-import { ApiError, type FieldError } from './api-error';
+import type { FieldError } from '../schemas/problems';
+import { ApiError } from './api-error';
 
 export function toFieldErrors(error: ZodError): FieldError[] {
   return error.issues.map((issue) => ({

@@ -1,4 +1,4 @@
-import { ApiError } from './api-error';
+import { ApiError } from '../http/api-error';
 
 const MAX_TOTAL_BYTES = 16 * 1024 * 1024;
 /** What a remembered refusal is counted as, against the total. */

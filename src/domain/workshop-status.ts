@@ -1,4 +1,4 @@
-import type { WorkshopStatus } from '../db/schema';
+import type { WorkshopStatus } from './vocabulary';
 
 /**
  * What a PATCH may do. `completed` is never set by hand: it follows from the last step completing,

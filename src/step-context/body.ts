@@ -1,10 +1,6 @@
 import type { ContextStep, StepContextRow } from '../db/queries/steps';
-import { contextPrompt } from './step-context-prompt';
-
-/** The forms a client may ask the context in; each carries the outputs once, `both` twice. */
-export const CONTEXT_FORMS = ['prompt', 'steps', 'both'] as const;
-export type ContextForm = (typeof CONTEXT_FORMS)[number];
-export const DEFAULT_CONTEXT_FORM: ContextForm = 'prompt';
+import type { ContextForm } from '../schemas/steps';
+import { contextPrompt } from './prompt';
 
 type Found = {
   workshop: NonNullable<StepContextRow['workshop']>;

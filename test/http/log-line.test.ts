@@ -1,7 +1,7 @@
 /** The two log formats: JSON lines for pipelines, one readable line per request for a terminal. */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadConfig } from '../../src/env';
-import { formatLogLine } from '../../src/lib/log-line';
+import { formatLogLine } from '../../src/http/log-line';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 const TIME = new Date('2026-11-29T14:03:07.412Z');

@@ -1,8 +1,12 @@
-import type { NewStepDefinition } from './schema';
+/** One of the ten design-thinking steps as the product ships it; admins may later edit names and texts. */
+export interface CatalogueStep {
+  id: string;
+  position: number;
+  name: string;
+  description: string;
+}
 
-type SeedDefinition = Required<Pick<NewStepDefinition, 'id' | 'position' | 'name' | 'description'>>;
-
-export const STEP_DEFINITIONS: readonly SeedDefinition[] = [
+export const STEP_DEFINITIONS: readonly CatalogueStep[] = [
   {
     id: 'challenge',
     position: 1,

@@ -1,4 +1,4 @@
-import { isId } from './ids';
+import { isId } from '../domain/ids';
 
 /** Opaque keyset cursor: the sort key of the last item returned, base64url-encoded. */
 export interface ListCursor {
