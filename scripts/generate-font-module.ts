@@ -11,7 +11,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PACKAGE_DIR = join(ROOT, 'node_modules', 'dejavu-fonts-ttf');
-const OUTPUT_DIR = join(ROOT, 'src', 'lib', 'build-pack', 'fonts');
+const OUTPUT_DIR = join(ROOT, 'src', 'build-pack', 'fonts');
 
 export interface FontModuleSpec {
   ttfFile: string;
