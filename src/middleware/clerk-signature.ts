@@ -1,5 +1,4 @@
 import { createMiddleware } from 'hono/factory';
-import { Webhook, WebhookVerificationError } from 'standardwebhooks';
 import type { AppEnv } from '../app-env';
 import { ApiError } from '../lib/api-error';
 
@@ -30,6 +29,7 @@ export const requireClerkSignature = createMiddleware<AppEnv>(async (c, next) =>
     headers[standard] = c.req.header(svix) ?? '';
   // The signature covers the bytes as sent: a leading byte order mark included, which `text()` would drop.
   const body = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true }).decode(await c.req.arrayBuffer());
+  const { Webhook, WebhookVerificationError } = await import('standardwebhooks');
   try {
     new Webhook(signingSecret).verify(body, headers, { jsonParse: false });
   } catch (error) {

@@ -14,7 +14,6 @@ import {
 import { ApiError, notFound } from '../lib/api-error';
 import { authenticatedRoute } from '../lib/authenticated-route';
 import { buildPackDocumentSchema, renderJsonText } from '../lib/build-pack/json';
-import { renderMarkdownPaced } from '../lib/build-pack/markdown';
 import type { BuildPackSource } from '../lib/build-pack/source';
 import { attachment } from '../lib/content-disposition';
 import { createRouter } from '../lib/create-router';
@@ -197,11 +196,17 @@ const FORMATS = {
 
 const renderedPacks = new RenderedPackCache();
 
-/** The PDF renderer and its fonts load only when a PDF is asked for, keeping them off every other path. */
+/**
+ * A renderer loads when its format is first asked for, keeping it off every other path and out of what a
+ * Worker loads at start-up (the PDF renderer carries its fonts). The JSON renderer stays: its module also
+ * holds the document schema the route definitions need.
+ */
 async function render(source: BuildPackSource): Promise<string | Uint8Array> {
   switch (source.pack.format) {
-    case 'markdown':
+    case 'markdown': {
+      const { renderMarkdownPaced } = await import('../lib/build-pack/markdown');
       return renderMarkdownPaced(source);
+    }
     case 'json':
       return renderJsonText(source);
     case 'pdf': {
