@@ -5,12 +5,15 @@
  * Schema conversion (which `import { z } from 'zod'` keeps alive) are replaced by stubs, and the document
  * itself becomes a module of its own, loaded on the first request for it.
  */
+import { dirname } from 'node:path';
 import type { Plugin } from 'esbuild';
 import { exportedNames, unavailable } from './worker-stubs';
 
 /** The module the app asks for a prebuilt document (src/routes/prebuilt-openapi-document.ts). */
 const SEAM = /[\\/]src[\\/]routes[\\/]prebuilt-openapi-document\.ts$/;
-const DOCUMENT_MODULE = 'prebuilt:openapi-document';
+/** The document, as a virtual module: a JSON module of its own, so a chunk of its own. */
+const DOCUMENT_NAMESPACE = 'prebuilt';
+const DOCUMENT_MODULE = 'openapi-document';
 
 const ZOD_TO_OPENAPI = '@asteasolutions/zod-to-openapi';
 /** What generates a document; the registry and `.openapi()` stay, since routes register themselves at start-up. */
@@ -33,14 +36,11 @@ async function generateDocument(): Promise<string> {
 
 function zodJsonSchemaStub(path: string): string {
   const names = exportedNames(path);
-  const factories = names.filter((name) => ZOD_JSON_SCHEMA_FACTORIES.has(name));
-  return [
-    unavailable(
-      names.filter((name) => !factories.includes(name)),
-      'zod ',
-    ),
-    ...factories.map((name) => `export const ${name} = () => leftOut('zod toJSONSchema');`),
-  ].join('\n');
+  return unavailable(
+    names.filter((name) => !ZOD_JSON_SCHEMA_FACTORIES.has(name)),
+    'zod ',
+    names.filter((name) => ZOD_JSON_SCHEMA_FACTORIES.has(name)),
+  );
 }
 
 export async function prebuiltOpenApi(): Promise<Plugin> {
@@ -50,15 +50,18 @@ export async function prebuiltOpenApi(): Promise<Plugin> {
     setup(builder) {
       builder.onLoad({ filter: SEAM }, () => ({
         contents: `export async function loadPrebuiltOpenApiDocument() {
-  return (await import(${JSON.stringify(DOCUMENT_MODULE)})).default;
+  return (await import(${JSON.stringify(`${DOCUMENT_NAMESPACE}:${DOCUMENT_MODULE}`)})).default;
 }`,
         loader: 'js',
       }));
-      builder.onResolve({ filter: /^prebuilt:openapi-document$/ }, () => ({
-        path: 'openapi-document',
-        namespace: 'prebuilt',
+      builder.onResolve({ filter: new RegExp(`^${DOCUMENT_NAMESPACE}:${DOCUMENT_MODULE}$`) }, () => ({
+        path: DOCUMENT_MODULE,
+        namespace: DOCUMENT_NAMESPACE,
       }));
-      builder.onLoad({ filter: /.*/, namespace: 'prebuilt' }, () => ({ contents: document, loader: 'json' }));
+      builder.onLoad({ filter: /.*/, namespace: DOCUMENT_NAMESPACE }, () => ({
+        contents: document,
+        loader: 'json',
+      }));
 
       builder.onResolve({ filter: /^@asteasolutions\/zod-to-openapi$/ }, async (args) => {
         if (args.pluginData === 'real') return undefined;
@@ -67,6 +70,7 @@ export async function prebuiltOpenApi(): Promise<Plugin> {
           resolveDir: args.resolveDir,
           pluginData: 'real',
         });
+        if (real.errors.length > 0) return { errors: real.errors };
         return { path: real.path, namespace: 'without-generators' };
       });
       builder.onLoad({ filter: /.*/, namespace: 'without-generators' }, (args) => {
@@ -75,7 +79,7 @@ export async function prebuiltOpenApi(): Promise<Plugin> {
           contents: `export { ${kept.join(', ')} } from ${JSON.stringify(args.path)};
 ${unavailable([...GENERATORS], `${ZOD_TO_OPENAPI} `)}`,
           loader: 'js',
-          resolveDir: process.cwd(),
+          resolveDir: dirname(args.path),
         };
       });
 

@@ -9,11 +9,17 @@ const THROWER = `const leftOut = (name) => function () {
   throw new Error(name + ' is left out of the Worker bundle (scripts/build-worker.ts)');
 };`;
 
-/** A module exporting each of `names` as a function that throws; `label` prefixes the name in its message. */
-export function unavailable(names: readonly string[], label = ''): string {
+/**
+ * A module exporting each of `names` as a function that throws; `label` prefixes the name in its message.
+ * Each of `factories` is exported as a function that returns such a thrower instead: for a factory that
+ * the library calls eagerly, although nobody calls what it makes.
+ */
+export function unavailable(names: readonly string[], label = '', factories: readonly string[] = []): string {
+  const message = (name: string) => JSON.stringify(`${label}${name}`);
   return [
     THROWER,
-    ...names.map((name) => `export const ${name} = leftOut(${JSON.stringify(`${label}${name}`)});`),
+    ...names.map((name) => `export const ${name} = leftOut(${message(name)});`),
+    ...factories.map((name) => `export const ${name} = () => leftOut(${message(name)});`),
   ].join('\n');
 }
 
