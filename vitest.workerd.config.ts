@@ -33,6 +33,7 @@ export const WORKERD_SUITES = [
   'test/reliability/log-hygiene.test.ts',
   'test/foundation/health.test.ts',
   'test/client/typed-client.test.ts',
+  'test/openapi/served-document.test.ts',
 ];
 
 export default defineConfig({

@@ -1,16 +1,20 @@
 /**
  * Writes DejaVu Sans (regular and bold) as TypeScript modules exporting base64 strings, so the PDF
  * renderer gets its font bytes the same way on Node, Cloudflare Workers and Vercel: no filesystem
- * at runtime and no bundler configuration for binary assets.
+ * at runtime and no bundler configuration for binary assets. The modules are generated, not committed
+ * (1.8 MB): npm's postinstall runs this after every install, so they exist before anything that
+ * imports them (typecheck, tests, the dev server, the Worker and Vercel builds); git ignores them.
+ * A module already up to date is left untouched, so watchers see no change.
  *
  * Usage: npx tsx scripts/generate-font-module.ts
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const PACKAGE_DIR = join(ROOT, 'node_modules', 'dejavu-fonts-ttf');
+/** Where the generated modules go: the one place that names it. */
 const OUTPUT_DIR = join(ROOT, 'src', 'build-pack', 'fonts');
 
 export interface FontModuleSpec {
@@ -128,7 +132,7 @@ export function fontModuleSource(
 ) {
   const base64 = Buffer.from(slimTrueTypeFont(ttf)).toString('base64');
   return `/**
- * GENERATED FILE - DO NOT EDIT. Regenerate with: npx tsx scripts/generate-font-module.ts
+ * GENERATED FILE - DO NOT EDIT, NOT COMMITTED. Written at install by scripts/generate-font-module.ts.
  *
  * ${spec.ttfFile} from the npm package dejavu-fonts-ttf@${packageVersion}, base64-encoded, with the
  * FFTM table and the post table's glyph names removed (nothing else changed). Import it only from
@@ -161,10 +165,19 @@ export function fontModulePath(spec: FontModuleSpec): string {
 }
 
 function main(): void {
+  mkdirSync(OUTPUT_DIR, { recursive: true });
   for (const spec of FONT_MODULES) {
+    const target = fontModulePath(spec);
     const source = expectedFontModule(spec);
-    writeFileSync(fontModulePath(spec), source);
-    console.log(`${fontModulePath(spec)}: ${source.length} bytes`);
+    const name = relative(ROOT, target);
+    if (existsSync(target) && readFileSync(target, 'utf8') === source) {
+      console.log(`generate-font-module: ${name} is up to date`);
+      continue;
+    }
+    // Write then rename, so nothing reading the module sees half of it.
+    writeFileSync(`${target}.partial`, source);
+    renameSync(`${target}.partial`, target);
+    console.log(`generate-font-module: ${name} (${Math.round(source.length / 1024)} KiB)`);
   }
 }
 

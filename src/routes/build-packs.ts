@@ -2,7 +2,6 @@ import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
 import { buildPackDocumentSchema, renderJsonText } from '../build-pack/json';
-import { renderMarkdownPaced } from '../build-pack/markdown';
 import { RenderedPackCache } from '../build-pack/rendered-pack-cache';
 import type { BuildPackSource } from '../build-pack/source';
 import {
@@ -197,11 +196,17 @@ const FORMATS = {
 
 const renderedPacks = new RenderedPackCache();
 
-/** The PDF renderer and its fonts load only when a PDF is asked for, keeping them off every other path. */
+/**
+ * A renderer loads when its format is first asked for, keeping it off every other path and out of what a
+ * Worker loads at start-up (the PDF renderer carries its fonts). The JSON renderer stays: its module also
+ * holds the document schema the route definitions need.
+ */
 async function render(source: BuildPackSource): Promise<string | Uint8Array> {
   switch (source.pack.format) {
-    case 'markdown':
+    case 'markdown': {
+      const { renderMarkdownPaced } = await import('../build-pack/markdown');
       return renderMarkdownPaced(source);
+    }
     case 'json':
       return renderJsonText(source);
     case 'pdf': {

@@ -1,6 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import { type AppRouter, createRouter } from '../http/create-router';
 import { serverErrorResponse } from '../schemas/common';
+import { loadPrebuiltOpenApiDocument } from './prebuilt-openapi-document';
 import { publicRoute } from './route-kinds';
 
 const documentRoute = publicRoute({
@@ -48,11 +49,32 @@ export const TAGS = [
 /** OpenAPI 3.1's SPDX `identifier`; the generator's types know only 3.0's license object. */
 const LICENSE = { name: 'Proprietary: all rights reserved', identifier: 'LicenseRef-Proprietary' };
 
-type OpenApiDocument = ReturnType<AppRouter['getOpenAPI31Document']>;
+export type OpenApiDocument = ReturnType<AppRouter['getOpenAPI31Document']>;
+
+/** The document of an app whose `openApiRoutes` are mounted: what `/api/openapi.json` serves. */
+export function generateOpenApiDocument(root: AppRouter): OpenApiDocument {
+  return root.getOpenAPI31Document({
+    openapi: '3.1.0',
+    info: {
+      title: 'workshop-api',
+      version: '0.1.0',
+      description:
+        'Persistence and REST backbone of an AI-guided design-thinking workshop: workshops, ten steps with ' +
+        'structured outputs, lazily persisted sessions, members, share links and build packs. Errors are ' +
+        'RFC 9457 problem+json. A method a path does not support answers 405 with `Allow`.',
+      contact: { name: 'workshop-api maintainers' },
+      license: LICENSE,
+    },
+    // Relative: the document's own origin, whether that is a laptop, a preview or production.
+    servers: [{ url: '/', description: 'The origin that serves this document' }],
+    tags: TAGS,
+  });
+}
 
 /**
  * The document is generated from the root app's registry on first request and kept for the life of the
- * process: regenerating it per request has leaked memory elsewhere.
+ * process: regenerating it per request has leaked memory elsewhere. The Worker bundle serves the same
+ * document generated when it was built instead (see prebuilt-openapi-document.ts).
  */
 export function openApiRoutes(root: AppRouter) {
   root.openAPIRegistry.registerComponent('securitySchemes', 'bearerAuth', {
@@ -71,23 +93,8 @@ export function openApiRoutes(root: AppRouter) {
       '(locally: `npm run -s webhook -- user.deleted --user <id>`)',
   });
   let document: OpenApiDocument | undefined;
-  return createRouter().openapi(documentRoute, (c) => {
-    document ??= root.getOpenAPI31Document({
-      openapi: '3.1.0',
-      info: {
-        title: 'workshop-api',
-        version: '0.1.0',
-        description:
-          'Persistence and REST backbone of an AI-guided design-thinking workshop: workshops, ten steps with ' +
-          'structured outputs, lazily persisted sessions, members, share links and build packs. Errors are ' +
-          'RFC 9457 problem+json. A method a path does not support answers 405 with `Allow`.',
-        contact: { name: 'workshop-api maintainers' },
-        license: LICENSE,
-      },
-      // Relative: the document's own origin, whether that is a laptop, a preview or production.
-      servers: [{ url: '/', description: 'The origin that serves this document' }],
-      tags: TAGS,
-    });
+  return createRouter().openapi(documentRoute, async (c) => {
+    document ??= (await loadPrebuiltOpenApiDocument()) ?? generateOpenApiDocument(root);
     return c.json(document, 200);
   });
 }
