@@ -22,7 +22,6 @@ export const WorkshopSchema = z
       .nullable()
       .openapi({ description: 'The first step that is not complete; null when all are', example: 'persona' }),
     orgId: z.string().nullable(),
-    teamId: z.string().nullable(),
     templateId: z.string().nullable(),
     createdAt: Timestamp,
     updatedAt: Timestamp,

@@ -12,7 +12,7 @@ export const progressLateral = sql.raw(`cross join lateral (
   ) progress`);
 
 export const workshopColumns = sql.raw(`w.id, w.title, w.original_idea, w.status, w.visibility, w.share_token,
-  w.org_id, w.team_id, w.template_id, w.created_at, w.updated_at,
+  w.org_id, w.template_id, w.created_at, w.updated_at,
   progress.completed, progress.total, progress.current_step_id`);
 
 export type WorkshopRow = {
@@ -23,7 +23,6 @@ export type WorkshopRow = {
   visibility: 'private' | 'shared';
   share_token: string | null;
   org_id: string | null;
-  team_id: string | null;
   template_id: string | null;
   created_at: string;
   updated_at: string;
@@ -43,7 +42,6 @@ export interface WorkshopView {
   progress: { completed: number; total: number };
   currentStepId: string | null;
   orgId: string | null;
-  teamId: string | null;
   templateId: string | null;
   createdAt: string;
   updatedAt: string;
@@ -60,7 +58,6 @@ export function toWorkshopView(row: WorkshopRow): WorkshopView {
     progress: { completed: row.completed, total: row.total },
     currentStepId: row.current_step_id,
     orgId: row.org_id,
-    teamId: row.team_id,
     templateId: row.template_id,
     createdAt: toIso(row.created_at),
     updatedAt: toIso(row.updated_at),
