@@ -1,17 +1,11 @@
-import { endSession, listSessions, type SessionRow } from '../db/queries/sessions';
+import { endSession, listSessions } from '../db/queries/sessions';
 import { notFound } from '../lib/api-error';
 import { authenticatedRoute } from '../lib/authenticated-route';
 import { createRouter } from '../lib/create-router';
-import { toIso, toIsoOrNull } from '../lib/timestamps';
 import { requestDb } from '../middleware/database';
 import { jsonResponse, problemResponses, WorkshopIdParams } from '../schemas/common';
 import { EndedSessionSchema, ListSessionsQuery, SessionListSchema, SessionParams } from '../schemas/sessions';
-
-const toSession = (row: SessionRow) => ({
-  id: row.id,
-  startedAt: toIso(row.started_at),
-  endedAt: toIsoOrNull(row.ended_at),
-});
+import { callerScope } from './access';
 
 const listRoute = authenticatedRoute({
   method: 'get',
@@ -45,19 +39,19 @@ const endRoute = authenticatedRoute({
 export const sessionRoutes = createRouter()
   .openapi(listRoute, async (c) => {
     const { workshopId } = c.req.valid('param');
-    const result = await listSessions(requestDb(c), {
-      userId: c.get('caller').userId,
-      workshopId,
-      limit: c.req.valid('query').limit,
-    });
+    const result = await listSessions(
+      requestDb(c),
+      callerScope(c, { workshopId, limit: c.req.valid('query').limit }),
+    );
     if (!result.member) throw notFound('workshop');
-    return c.json({ items: result.sessions.map(toSession) }, 200);
+    return c.json({ items: result.sessions }, 200);
   })
   .openapi(endRoute, async (c) => {
     const { workshopId, sessionId } = c.req.valid('param');
-    const result = await endSession(requestDb(c), { userId: c.get('caller').userId, workshopId, sessionId });
+    const result = await endSession(requestDb(c), callerScope(c, { workshopId, sessionId }));
     if (!result.member || result.otherWorkshop) throw notFound('session');
     if (!result.session)
       return c.json({ id: sessionId, persisted: false, startedAt: null, endedAt: null }, 200);
-    return c.json({ ...toSession(result.session), persisted: true }, 200);
+    const { id, startedAt, endedAt } = result.session;
+    return c.json({ id, persisted: true, startedAt, endedAt }, 200);
   });

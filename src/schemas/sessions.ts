@@ -9,6 +9,8 @@ export const SessionSchema = z
   })
   .openapi('Session');
 
+export type Session = z.infer<typeof SessionSchema>;
+
 export const SessionListSchema = z.object({ items: z.array(SessionSchema) }).openapi('SessionList');
 
 export const EndedSessionSchema = z

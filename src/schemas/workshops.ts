@@ -57,6 +57,11 @@ export const WorkshopListSchema = z
   })
   .openapi('WorkshopList');
 
+export type Progress = z.infer<typeof ProgressSchema>;
+export type Workshop = z.infer<typeof WorkshopSchema>;
+export type StepSummary = z.infer<typeof StepSummarySchema>;
+export type WorkshopDetail = z.infer<typeof WorkshopDetailSchema>;
+
 export const ListWorkshopsQuery = z.object({
   status: WorkshopStatusSchema.optional(),
   limit: z.coerce.number().int().min(1).max(100).default(20).openapi({ example: 20 }),

@@ -1,17 +1,27 @@
 import { sql } from 'drizzle-orm';
+import type { Session } from '../../schemas/sessions';
 import type { Database } from '../client';
 import { accessCte, isMember } from './access';
+import { isoTime, jsonObject } from './json-shape';
 
-export type SessionRow = { id: string; started_at: string; ended_at: string | null };
+/** A session row `s` as answers show it (`Session`). */
+const sessionJson = (s: string) =>
+  sql.raw(
+    jsonObject<Session>({
+      id: `${s}.id`,
+      startedAt: isoTime(`${s}.started_at`),
+      endedAt: isoTime(`${s}.ended_at`),
+    }),
+  );
 
 export async function listSessions(
   db: Database,
   params: { userId: string; workshopId: string; limit: number },
-): Promise<{ member: boolean; sessions: SessionRow[] }> {
-  const { rows } = await db.execute<{ member: boolean; sessions: SessionRow[] | null }>(sql`
+): Promise<{ member: boolean; sessions: Session[] }> {
+  const { rows } = await db.execute<{ member: boolean; sessions: Session[] | null }>(sql`
     with ${accessCte(params)}
     select ${isMember} as member,
-      (select json_agg(s order by s.started_at desc, s.id desc) from (
+      (select json_agg(${sessionJson('s')} order by s.started_at desc, s.id desc) from (
          select id, started_at, ended_at from sessions
          where workshop_id = ${params.workshopId} and ${isMember}
          order by started_at desc, id desc limit ${params.limit}
@@ -23,10 +33,10 @@ export async function listSessions(
 export async function endSession(
   db: Database,
   params: { userId: string; workshopId: string; sessionId: string },
-): Promise<{ member: boolean; session: SessionRow | null; otherWorkshop: boolean }> {
+): Promise<{ member: boolean; session: Session | null; otherWorkshop: boolean }> {
   const { rows } = await db.execute<{
     member: boolean;
-    session: SessionRow | null;
+    session: Session | null;
     other_workshop: boolean;
   }>(sql`
     with ${accessCte(params)}, ended as (
@@ -37,8 +47,8 @@ export async function endSession(
     )
     select ${isMember} as member,
       coalesce(
-        (select row_to_json(e) from ended e),
-        (select row_to_json(s) from (
+        (select ${sessionJson('e')} from ended e),
+        (select ${sessionJson('s')} from (
            select id, started_at, ended_at from sessions
            where id = ${params.sessionId} and workshop_id = ${params.workshopId} and ${isMember}
          ) s)
