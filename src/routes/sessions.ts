@@ -5,7 +5,7 @@ import { createRouter } from '../lib/create-router';
 import { requestDb } from '../middleware/database';
 import { jsonResponse, problemResponses, WorkshopIdParams } from '../schemas/common';
 import { EndedSessionSchema, ListSessionsQuery, SessionListSchema, SessionParams } from '../schemas/sessions';
-import { callerScope } from './access';
+import { callerScope, requireRole } from './access';
 
 const listRoute = authenticatedRoute({
   method: 'get',
@@ -43,13 +43,14 @@ export const sessionRoutes = createRouter()
       requestDb(c),
       callerScope(c, { workshopId, limit: c.req.valid('query').limit }),
     );
-    if (!result.member) throw notFound('workshop');
+    requireRole(result.role, { resource: 'workshop', needs: 'member' });
     return c.json({ items: result.sessions }, 200);
   })
   .openapi(endRoute, async (c) => {
     const { workshopId, sessionId } = c.req.valid('param');
     const result = await endSession(requestDb(c), callerScope(c, { workshopId, sessionId }));
-    if (!result.member || result.otherWorkshop) throw notFound('session');
+    requireRole(result.role, { resource: 'session', needs: 'member' });
+    if (result.otherWorkshop) throw notFound('session');
     if (!result.session)
       return c.json({ id: sessionId, persisted: false, startedAt: null, endedAt: null }, 200);
     const { id, startedAt, endedAt } = result.session;

@@ -24,6 +24,8 @@ export const EndedSessionSchema = z
   })
   .openapi('EndedSession');
 
+export type EndedSession = z.infer<typeof EndedSessionSchema>;
+
 export const SessionParams = WorkshopIdParams.extend({
   sessionId: idParam('session', 'sessionId', 'ses_h2k9q2m8v7b1n4c6z5l0p8r2'),
 });

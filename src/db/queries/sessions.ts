@@ -1,7 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Session } from '../../schemas/sessions';
 import type { Database } from '../client';
-import { accessCte, isMember } from './access';
+import { accessCte, callerRole, isMember } from './access';
 import { isoTime, jsonObject } from './json-shape';
 
 /** A session row `s` as answers show it (`Session`). */
@@ -17,25 +17,25 @@ const sessionJson = (s: string) =>
 export async function listSessions(
   db: Database,
   params: { userId: string; workshopId: string; limit: number },
-): Promise<{ member: boolean; sessions: Session[] }> {
-  const { rows } = await db.execute<{ member: boolean; sessions: Session[] | null }>(sql`
+): Promise<{ role: string | null; sessions: Session[] }> {
+  const { rows } = await db.execute<{ role: string | null; sessions: Session[] | null }>(sql`
     with ${accessCte(params)}
-    select ${isMember} as member,
+    select ${callerRole} as role,
       (select json_agg(${sessionJson('s')} order by s.started_at desc, s.id desc) from (
          select id, started_at, ended_at from sessions
          where workshop_id = ${params.workshopId} and ${isMember}
          order by started_at desc, id desc limit ${params.limit}
        ) s) as sessions`);
-  return { member: rows[0]?.member ?? false, sessions: rows[0]?.sessions ?? [] };
+  return { role: rows[0]?.role ?? null, sessions: rows[0]?.sessions ?? [] };
 }
 
 /** Sets `ended_at` once; a session that was never persisted stays unwritten. */
 export async function endSession(
   db: Database,
   params: { userId: string; workshopId: string; sessionId: string },
-): Promise<{ member: boolean; session: Session | null; otherWorkshop: boolean }> {
+): Promise<{ role: string | null; session: Session | null; otherWorkshop: boolean }> {
   const { rows } = await db.execute<{
-    member: boolean;
+    role: string | null;
     session: Session | null;
     other_workshop: boolean;
   }>(sql`
@@ -45,7 +45,7 @@ export async function endSession(
         and ${isMember}
       returning id, started_at, ended_at
     )
-    select ${isMember} as member,
+    select ${callerRole} as role,
       coalesce(
         (select ${sessionJson('e')} from ended e),
         (select ${sessionJson('s')} from (
@@ -56,7 +56,7 @@ export async function endSession(
       exists (select 1 from sessions where id = ${params.sessionId} and workshop_id <> ${params.workshopId}) as other_workshop`);
   const row = rows[0];
   return {
-    member: row?.member ?? false,
+    role: row?.role ?? null,
     session: row?.session ?? null,
     otherWorkshop: row?.other_workshop ?? false,
   };
