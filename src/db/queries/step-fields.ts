@@ -1,5 +1,5 @@
 import type { SharedStep } from '../../schemas/shares';
-import type { Step, StepCore, StepWithOutput } from '../../schemas/steps';
+import type { Step, StepContext, StepCore, StepWithOutput } from '../../schemas/steps';
 import type { StepSummary } from '../../schemas/workshops';
 import { isoTime, type JsonFields, jsonObject } from './json-shape';
 
@@ -116,6 +116,18 @@ export function sharedStepsOfWorkshop(): string {
       output: e.output,
     }),
   );
+}
+
+/** The definition of step `d` alone, as step context names the step it is for. */
+export function stepDefinitionJson(): string {
+  const e = stepExpressions(WORKSHOP_STEP);
+  return jsonObject<StepContext['step']>({
+    id: e.id,
+    position: e.position,
+    name: e.name,
+    description: e.description,
+    promptTemplate: e.promptTemplate,
+  });
 }
 
 /** An earlier step with its output as the JSON text stored in the column, so it can be passed on unparsed. */

@@ -1,14 +1,16 @@
 import { type SQL, sql } from 'drizzle-orm';
 import type { SessionIntent } from '../../app-env';
-import type { Step, StepWithOutput } from '../../schemas/steps';
+import type { Step, StepContext, StepWithOutput } from '../../schemas/steps';
 import type { Database } from '../client';
-import type { StepCompletion, WorkshopStatus } from '../schema';
+import type { StepCompletion } from '../schema';
 import { accessCte, callerRole, IS_EDITOR, isEditor, isMember, type WorkshopScope } from './access';
+import { jsonObject } from './json-shape';
 import { chosenSessionColumn, sessionActivityCtes } from './session-activity';
 import {
   type ContextStep,
   contextStepJson,
   type StepAliases,
+  stepDefinitionJson,
   stepJson,
   stepWithOutputJson,
   type VersionedStep,
@@ -192,17 +194,17 @@ function toStepWrite(row: StepWriteRow | undefined): StepWrite {
 
 export type StepContextRow = {
   role: string | null;
-  workshop: { title: string; originalIdea: string; status: WorkshopStatus } | null;
-  current: {
-    id: string;
-    position: number;
-    name: string;
-    description: string;
-    promptTemplate: string | null;
-  } | null;
+  workshop: StepContext['workshop'] | null;
+  current: StepContext['step'] | null;
   earlier: ContextStep[] | null;
   session_id: string | null;
 };
+
+const contextWorkshopJson = jsonObject<StepContext['workshop']>({
+  title: 'w.title',
+  originalIdea: 'w.original_idea',
+  status: 'w.status',
+});
 
 /** Fetching context for the AI is a meaningful activity. */
 export async function readStepContext(
@@ -216,10 +218,10 @@ export async function readStepContext(
   const { rows } = await db.execute<StepContextRow>(sql`
     with ${accessCte(scope)}, ${sessionActivityCtes(scope.session, scope.workshopId, happened)}
     select ${callerRole} as role,
-      (select json_build_object('title', w.title, 'originalIdea', w.original_idea, 'status', w.status)
+      (select ${sql.raw(contextWorkshopJson)}
        from workshops w where w.id = ${scope.workshopId} and ${happened}) as workshop,
-      (select json_build_object('id', d.id, 'position', d.position, 'name', d.name, 'description', d.description,
-         'promptTemplate', d.prompt_template) from step_definitions d where d.id = ${scope.stepId} and ${happened}) as current,
+      (select ${sql.raw(stepDefinitionJson())}
+       from step_definitions d where d.id = ${scope.stepId} and ${happened}) as current,
       (select json_agg(${sql.raw(contextStepJson())} order by d.position)
        from workshop_steps ws join step_definitions d on d.id = ws.step_id
        where ws.workshop_id = ${scope.workshopId} and ${happened}
