@@ -52,6 +52,7 @@ export interface PutMemberParams {
 export type MemberRefusal = 'last_owner' | 'member_limit' | 'owner_limit';
 
 export interface MemberChange {
+  /** The caller's role; null for a non-member. */
   role: string | null;
   previousRole: string | null;
   /** The member as written; null when the change was refused. */
@@ -124,8 +125,10 @@ export async function putMember(db: Database, params: PutMemberParams): Promise<
 }
 
 export interface MemberRemoval {
+  /** The caller's role; null for a non-member. */
   role: string | null;
   targetRole: string | null;
+  /** The membership was deleted. */
   changed: boolean;
 }
 
