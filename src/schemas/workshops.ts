@@ -61,6 +61,7 @@ export type Progress = z.infer<typeof ProgressSchema>;
 export type Workshop = z.infer<typeof WorkshopSchema>;
 export type StepSummary = z.infer<typeof StepSummarySchema>;
 export type WorkshopDetail = z.infer<typeof WorkshopDetailSchema>;
+export type WorkshopList = z.infer<typeof WorkshopListSchema>;
 
 export const ListWorkshopsQuery = z.object({
   status: WorkshopStatusSchema.optional(),
