@@ -41,7 +41,6 @@ export const workshops = pgTable(
     status: text('status').$type<WorkshopStatus>().notNull().default('draft'),
     clerkUserId: text('clerk_user_id').notNull(),
     orgId: text('org_id'),
-    teamId: text('team_id'),
     templateId: text('template_id'),
     visibility: text('visibility').$type<Visibility>().notNull().default('private'),
     shareToken: text('share_token').unique('workshops_share_token_unique'),

@@ -5,8 +5,7 @@ import { buildPackDocumentSchema, renderJsonText } from '../build-pack/json';
 import { RenderedPackCache } from '../build-pack/rendered-pack-cache';
 import type { BuildPackSource } from '../build-pack/source';
 import {
-  type BuildPackRow,
-  type CreatePackResult,
+  type BuildPackRecord,
   createBuildPack,
   deleteBuildPack,
   findBuildPack,
@@ -14,24 +13,17 @@ import {
   listBuildPacks,
   type PackContentRow,
 } from '../db/queries/build-packs';
-import type { IdempotencyRequest } from '../db/queries/idempotency';
-import { toIso } from '../db/timestamps';
 import { newId } from '../domain/ids';
-import { meets } from '../domain/roles';
 import { jsonDigest } from '../domain/sha256';
 import { MAX_BUILD_PACKS_PER_WORKSHOP } from '../domain/storage-limits';
 import { ApiError, notFound } from '../http/api-error';
 import { attachment } from '../http/content-disposition';
 import { createRouter } from '../http/create-router';
 import { contentTag, matchesIfNoneMatch } from '../http/etag';
-import {
-  IDEMPOTENCY_HEADER,
-  idempotencyKeyLimitReached,
-  idempotencyKeyReused,
-  readIdempotency,
-} from '../http/idempotency';
+import { IDEMPOTENCY_HEADER, idempotencyKeyLimitReached, readIdempotency } from '../http/idempotency';
 import { requestDb } from '../middleware/database';
 import {
+  type BuildPack,
   BuildPackListSchema,
   BuildPackParams,
   BuildPackSchema,
@@ -46,18 +38,16 @@ import {
   responseHeaders,
   WorkshopIdParams,
 } from '../schemas/common';
+import { callerScope, type RoleRule, requireFound, requireRole, requireWritten } from './access';
+import { replayFirstAnswer } from './idempotent-replay';
 import { authenticatedRoute } from './route-kinds';
 
-const contentPath = (row: BuildPackRow) => `/api/workshops/${row.workshop_id}/build-packs/${row.id}/content`;
-
-const toBuildPack = (row: BuildPackRow) => ({
-  id: row.id,
-  workshopId: row.workshop_id,
-  title: row.title,
-  format: row.format_type,
-  contentUrl: contentPath(row),
-  createdAt: toIso(row.created_at),
-  updatedAt: toIso(row.updated_at),
+/** The pack as answers show it: the record with where its content renders. */
+const withContentUrl = ({ createdAt, updatedAt, ...pack }: BuildPackRecord): BuildPack => ({
+  ...pack,
+  contentUrl: `/api/workshops/${pack.workshopId}/build-packs/${pack.id}/content`,
+  createdAt,
+  updatedAt,
 });
 
 const createPackRoute = authenticatedRoute({
@@ -151,35 +141,34 @@ const buildPackLimitReached = (count: number) =>
     { extensions: { limit: MAX_BUILD_PACKS_PER_WORKSHOP, count } },
   );
 
-function replayedPack(
-  c: Context<AppEnv>,
-  replay: NonNullable<CreatePackResult['replay']>,
-  idempotency: IdempotencyRequest | undefined,
-): BuildPackRow {
-  if (replay.record.request_hash !== idempotency?.requestHash) throw idempotencyKeyReused();
-  c.header('Idempotent-Replayed', 'true');
-  if (!replay.pack)
-    throw new ApiError('not_found', 'The build pack created with this Idempotency-Key is gone.');
-  return replay.pack;
-}
+const CREATE_PACKS: RoleRule = {
+  resource: 'workshop',
+  needs: 'editor',
+  refusal: 'Creating build packs needs the editor role.',
+};
+const DELETE_PACKS: RoleRule = {
+  resource: 'build pack',
+  needs: 'editor',
+  refusal: 'Deleting build packs needs the editor role.',
+};
 
 function toSource(row: PackContentRow): BuildPackSource {
   const date = (value: string) => new Date(value);
   const maybeDate = (value: string | null) => (value === null ? null : new Date(value));
   return {
     pack: {
-      id: row.id,
-      title: row.title,
-      format: row.format_type,
-      createdAt: date(row.created_at),
-      updatedAt: date(row.updated_at),
+      id: row.pack.id,
+      title: row.pack.title,
+      format: row.pack.format,
+      createdAt: date(row.pack.createdAt),
+      updatedAt: date(row.pack.updatedAt),
     },
     workshop: {
       ...row.workshop,
       createdAt: date(row.workshop.createdAt),
       updatedAt: date(row.workshop.updatedAt),
     },
-    steps: (row.steps ?? []).map((step) => ({
+    steps: row.steps.map((step) => ({
       ...step,
       startedAt: maybeDate(step.startedAt),
       completedAt: maybeDate(step.completedAt),
@@ -228,8 +217,10 @@ async function respondWithContent(c: Context<AppEnv>, row: PackContentRow) {
     c.header('ETag', etag);
     return c.body(null, 304);
   }
-  const body = await renderedPacks.getOrRender({ workshopId: row.workshop_id, packId: row.id }, digest, () =>
-    render(source),
+  const body = await renderedPacks.getOrRender(
+    { workshopId: row.pack.workshopId, packId: row.pack.id },
+    digest,
+    () => render(source),
   );
   // Only now: a refusal (a problem) must not carry the tag of content it never delivered.
   c.header('ETag', etag);
@@ -248,53 +239,47 @@ export const buildPackRoutes = createRouter()
       body,
     );
     const result = await createBuildPack(requestDb(c), {
-      userId: c.get('caller').userId,
-      workshopId,
+      ...callerScope(c, { workshopId }),
       packId: newId('buildPack'),
       title: body.title ?? null,
       format: body.format,
       idempotency,
     });
-    if (!result.role) throw notFound('workshop');
-    if (!meets(result.role, 'editor'))
-      throw new ApiError('forbidden', 'Creating build packs needs the editor role.');
+    requireRole(result.role, CREATE_PACKS);
     if (result.keyLimit) throw idempotencyKeyLimitReached(result.keyLimit.retryAt);
-    const created = result.replay ? replayedPack(c, result.replay, idempotency) : result.pack;
+    const created = result.replay
+      ? replayFirstAnswer(c, result.replay, idempotency, 'build pack')
+      : result.pack;
     if (!created) throw buildPackLimitReached(result.packCount);
-    const pack = toBuildPack(created);
+    const pack = withContentUrl(created);
     c.header('Location', `/api/workshops/${pack.workshopId}/build-packs/${pack.id}`);
     return c.json(pack, 201);
   })
   .openapi(listRoute, async (c) => {
-    const packs = await listBuildPacks(requestDb(c), {
-      userId: c.get('caller').userId,
-      ...c.req.valid('param'),
-    });
-    if (!packs) throw notFound('workshop');
-    return c.json({ items: packs.map(toBuildPack) }, 200);
+    const packs = requireFound(
+      await listBuildPacks(requestDb(c), callerScope(c, c.req.valid('param'))),
+      'workshop',
+    );
+    return c.json({ items: packs.map(withContentUrl) }, 200);
   })
   .openapi(getRoute, async (c) => {
-    const pack = await findBuildPack(requestDb(c), {
-      userId: c.get('caller').userId,
-      ...c.req.valid('param'),
-    });
-    if (!pack) throw notFound('build pack');
-    return c.json(toBuildPack(pack), 200);
+    const pack = requireFound(
+      await findBuildPack(requestDb(c), callerScope(c, c.req.valid('param'))),
+      'build pack',
+    );
+    return c.json(withContentUrl(pack), 200);
   })
   .openapi(contentRoute, async (c) => {
-    const row = await findBuildPackSource(requestDb(c), {
-      userId: c.get('caller').userId,
-      ...c.req.valid('param'),
-    });
-    if (!row) throw notFound('build pack');
+    const row = requireFound(
+      await findBuildPackSource(requestDb(c), callerScope(c, c.req.valid('param'))),
+      'build pack',
+    );
     return respondWithContent(c, row);
   })
   .openapi(deleteRoute, async (c) => {
-    const result = await deleteBuildPack(requestDb(c), {
-      userId: c.get('caller').userId,
-      ...c.req.valid('param'),
-    });
-    if (!result.role || !result.exists) throw notFound('build pack');
-    if (!result.deleted) throw new ApiError('forbidden', 'Deleting build packs needs the editor role.');
+    const result = await deleteBuildPack(requestDb(c), callerScope(c, c.req.valid('param')));
+    if (!result.exists) throw notFound('build pack');
+    requireRole(result.role, DELETE_PACKS);
+    requireWritten(result.changed, 'build pack');
     return c.body(null, 204);
   });

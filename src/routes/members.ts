@@ -1,11 +1,4 @@
-import {
-  listMembers,
-  type MemberChange,
-  type MemberRow,
-  putMember,
-  removeMember,
-} from '../db/queries/members';
-import { toIso } from '../db/timestamps';
+import { listMembers, type MemberChange, putMember, removeMember } from '../db/queries/members';
 import { newId } from '../domain/ids';
 import { MAX_MEMBERS_PER_WORKSHOP, ownershipHandoverLimit } from '../domain/storage-limits';
 import { ApiError, notFound } from '../http/api-error';
@@ -13,13 +6,20 @@ import { createRouter } from '../http/create-router';
 import { requestDb } from '../middleware/database';
 import { jsonRequestBody, jsonResponse, problemResponses, WorkshopIdParams } from '../schemas/common';
 import { MemberListSchema, MemberParams, MemberSchema, PutMemberSchema } from '../schemas/members';
+import { callerScope, type RoleRule, requireFound, requireRole } from './access';
 import { authenticatedRoute } from './route-kinds';
 
-const toMember = (row: MemberRow) => ({
-  clerkUserId: row.clerk_user_id,
-  role: row.role,
-  createdAt: toIso(row.created_at),
-});
+const MANAGE_MEMBERS: RoleRule = {
+  resource: 'workshop',
+  needs: 'owner',
+  refusal: 'Only an owner can manage members.',
+};
+const REMOVE_OTHERS: RoleRule = {
+  resource: 'workshop',
+  needs: 'owner',
+  refusal: 'Only an owner can remove other members.',
+};
+const LEAVE: RoleRule = { resource: 'workshop', needs: 'member' };
 
 const lastOwner = () =>
   new ApiError('last_owner', 'A workshop needs an owner: make someone else an owner first.');
@@ -90,36 +90,31 @@ const deleteRoute = authenticatedRoute({
 
 export const memberRoutes = createRouter()
   .openapi(listRoute, async (c) => {
-    const rows = await listMembers(requestDb(c), { userId: c.get('caller').userId, ...c.req.valid('param') });
-    if (rows.length === 0) throw notFound('workshop');
-    return c.json({ items: rows.map(toMember) }, 200);
+    const members = await listMembers(requestDb(c), callerScope(c, c.req.valid('param')));
+    // Only a member sees the list, which then holds them: empty means not a member (or no workshop).
+    if (members.length === 0) throw notFound('workshop');
+    return c.json({ items: members }, 200);
   })
   .openapi(putRoute, async (c) => {
     const { workshopId, clerkUserId } = c.req.valid('param');
     const ownerLimit = ownershipHandoverLimit(c.get('config').WORKSHOP_CAPS);
     const change = await putMember(requestDb(c), {
-      userId: c.get('caller').userId,
-      workshopId,
+      ...callerScope(c, { workshopId }),
       memberUserId: clerkUserId,
       role: c.req.valid('json').role,
       newMemberId: newId('member'),
       ownerLimit,
     });
-    if (!change.callerRole) throw notFound('workshop');
-    if (change.callerRole !== 'owner') throw new ApiError('forbidden', 'Only an owner can manage members.');
+    requireRole(change.role, MANAGE_MEMBERS);
     if (!change.member) throw refused(change, ownerLimit);
-    const body = toMember(change.member);
-    return change.member.inserted ? c.json(body, 201) : c.json(body, 200);
+    return change.added ? c.json(change.member, 201) : c.json(change.member, 200);
   })
   .openapi(deleteRoute, async (c) => {
     const { workshopId, clerkUserId } = c.req.valid('param');
-    const userId = c.get('caller').userId;
-    const removal = await removeMember(requestDb(c), { userId, workshopId, memberUserId: clerkUserId });
-    if (!removal.callerRole) throw notFound('workshop');
-    if (removal.callerRole !== 'owner' && clerkUserId !== userId) {
-      throw new ApiError('forbidden', 'Only an owner can remove other members.');
-    }
-    if (!removal.targetRole) throw notFound('member');
-    if (!removal.removed) throw lastOwner();
+    const scope = callerScope(c, { workshopId });
+    const removal = await removeMember(requestDb(c), { ...scope, memberUserId: clerkUserId });
+    requireRole(removal.role, clerkUserId === scope.userId ? LEAVE : REMOVE_OTHERS);
+    requireFound(removal.targetRole, 'member');
+    if (!removal.changed) throw lastOwner();
     return c.body(null, 204);
   });

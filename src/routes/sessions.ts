@@ -1,17 +1,11 @@
-import { endSession, listSessions, type SessionRow } from '../db/queries/sessions';
-import { toIso, toIsoOrNull } from '../db/timestamps';
+import { endSession, listSessions } from '../db/queries/sessions';
 import { notFound } from '../http/api-error';
 import { createRouter } from '../http/create-router';
 import { requestDb } from '../middleware/database';
 import { jsonResponse, problemResponses, WorkshopIdParams } from '../schemas/common';
 import { EndedSessionSchema, ListSessionsQuery, SessionListSchema, SessionParams } from '../schemas/sessions';
+import { callerScope, requireRole } from './access';
 import { authenticatedRoute } from './route-kinds';
-
-const toSession = (row: SessionRow) => ({
-  id: row.id,
-  startedAt: toIso(row.started_at),
-  endedAt: toIsoOrNull(row.ended_at),
-});
 
 const listRoute = authenticatedRoute({
   method: 'get',
@@ -45,19 +39,20 @@ const endRoute = authenticatedRoute({
 export const sessionRoutes = createRouter()
   .openapi(listRoute, async (c) => {
     const { workshopId } = c.req.valid('param');
-    const result = await listSessions(requestDb(c), {
-      userId: c.get('caller').userId,
-      workshopId,
-      limit: c.req.valid('query').limit,
-    });
-    if (!result.member) throw notFound('workshop');
-    return c.json({ items: result.sessions.map(toSession) }, 200);
+    const result = await listSessions(
+      requestDb(c),
+      callerScope(c, { workshopId, limit: c.req.valid('query').limit }),
+    );
+    requireRole(result.role, { resource: 'workshop', needs: 'member' });
+    return c.json({ items: result.sessions }, 200);
   })
   .openapi(endRoute, async (c) => {
     const { workshopId, sessionId } = c.req.valid('param');
-    const result = await endSession(requestDb(c), { userId: c.get('caller').userId, workshopId, sessionId });
-    if (!result.member || result.otherWorkshop) throw notFound('session');
+    const result = await endSession(requestDb(c), callerScope(c, { workshopId, sessionId }));
+    requireRole(result.role, { resource: 'session', needs: 'member' });
+    if (result.otherWorkshop) throw notFound('session');
     if (!result.session)
       return c.json({ id: sessionId, persisted: false, startedAt: null, endedAt: null }, 200);
-    return c.json({ ...toSession(result.session), persisted: true }, 200);
+    const { id, startedAt, endedAt } = result.session;
+    return c.json({ id, persisted: true, startedAt, endedAt }, 200);
   });

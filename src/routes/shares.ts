@@ -1,12 +1,11 @@
 import { findSharedWorkshop, setShareToken } from '../db/queries/shares';
-import { toIso, toIsoOrNull } from '../db/timestamps';
 import { newShareToken } from '../domain/share-token';
-import { ApiError, notFound } from '../http/api-error';
 import { createRouter } from '../http/create-router';
 import { publicUrl } from '../http/public-url';
 import { requestDb } from '../middleware/database';
 import { jsonResponse, problemResponses, WorkshopIdParams } from '../schemas/common';
 import { SharedWorkshopSchema, ShareSchema, ShareTokenParams } from '../schemas/shares';
+import { callerScope, type RoleRule, requireFound, requireRole, requireWritten } from './access';
 import { authenticatedRoute, publicRoute } from './route-kinds';
 
 const shareOnRoute = authenticatedRoute({
@@ -49,56 +48,35 @@ const sharedViewRoute = publicRoute({
   },
 });
 
-const ownersOnly = () => new ApiError('forbidden', 'Only an owner can change sharing.');
+const CHANGE_SHARING: RoleRule = {
+  resource: 'workshop',
+  needs: 'owner',
+  refusal: 'Only an owner can change sharing.',
+};
 
 export const shareRoutes = createRouter()
   .openapi(shareOnRoute, async (c) => {
     const { workshopId } = c.req.valid('param');
     const shareToken = newShareToken();
-    const result = await setShareToken(requestDb(c), {
-      userId: c.get('caller').userId,
-      workshopId,
-      shareToken,
-    });
-    if (!result.role) throw notFound('workshop');
-    if (!result.changed) throw ownersOnly();
+    const result = await setShareToken(requestDb(c), { ...callerScope(c, { workshopId }), shareToken });
+    requireRole(result.role, CHANGE_SHARING);
+    requireWritten(result.changed, 'workshop');
     c.header('Cache-Control', 'no-store');
     return c.json({ shareToken, url: publicUrl(c.get('config'), `/api/shared/${shareToken}`) }, 200);
   })
   .openapi(shareOffRoute, async (c) => {
     const { workshopId } = c.req.valid('param');
-    const result = await setShareToken(requestDb(c), {
-      userId: c.get('caller').userId,
-      workshopId,
-      shareToken: null,
-    });
-    if (!result.role) throw notFound('workshop');
-    if (!result.changed) throw ownersOnly();
+    const result = await setShareToken(requestDb(c), { ...callerScope(c, { workshopId }), shareToken: null });
+    requireRole(result.role, CHANGE_SHARING);
+    requireWritten(result.changed, 'workshop');
     return c.body(null, 204);
   })
   .openapi(sharedViewRoute, async (c) => {
-    const row = await findSharedWorkshop(requestDb(c), c.req.valid('param').shareToken);
-    if (!row) throw notFound('shared workshop');
-    const steps = row.steps.map((step) => ({
-      ...step,
-      startedAt: toIsoOrNull(step.startedAt),
-      completedAt: toIsoOrNull(step.completedAt),
-      updatedAt: toIso(step.updatedAt),
-    }));
-    const completed = steps.filter((step) => step.status === 'complete').length;
+    const shared = requireFound(
+      await findSharedWorkshop(requestDb(c), c.req.valid('param').shareToken),
+      'shared workshop',
+    );
     // Revocation must take effect at once, so no shared cache may keep this.
     c.header('Cache-Control', 'private, no-store');
-    return c.json(
-      {
-        title: row.title,
-        originalIdea: row.original_idea,
-        status: row.status,
-        progress: { completed, total: steps.length },
-        currentStepId: steps.find((step) => step.status !== 'complete')?.id ?? null,
-        createdAt: toIso(row.created_at),
-        updatedAt: toIso(row.updated_at),
-        steps,
-      },
-      200,
-    );
+    return c.json(shared, 200);
   });

@@ -1,4 +1,4 @@
-import type { StepRow } from '../db/queries/steps';
+import type { FoundStep } from '../db/queries/steps';
 import {
   completeStep,
   inspectStep,
@@ -7,8 +7,6 @@ import {
   saveStepOutput,
   visitStep,
 } from '../db/queries/steps';
-import { toIso, toIsoOrNull } from '../db/timestamps';
-import { meets } from '../domain/roles';
 import { utf8Length } from '../domain/step-output-rules';
 import { STEP_OUTPUT_LIMIT_BYTES } from '../domain/storage-limits';
 import { ApiError, notFound } from '../http/api-error';
@@ -36,34 +34,17 @@ import {
   StepWithOutputSchema,
 } from '../schemas/steps';
 import { stepContextBody } from '../step-context/body';
+import { callerScope, type RoleRule, requireFound, requireRole } from './access';
 import { authenticatedRoute } from './route-kinds';
 
 export const STEP_TAG = 'st';
 
-function stepBody(step: StepRow) {
-  return {
-    id: step.id,
-    position: step.position,
-    name: step.name,
-    description: step.description,
-    promptTemplate: step.promptTemplate,
-    status: step.status,
-    completion: step.completion,
-    available: step.available,
-    startedAt: toIsoOrNull(step.startedAt),
-    completedAt: toIsoOrNull(step.completedAt),
-    updatedAt: toIso(step.updatedAt),
-  };
-}
-
 /** `available` follows the earlier steps, whose changes do not move this step's version. */
-const stepTag = (step: StepRow) =>
+const stepTag = ({ step, definitionUpdatedAt }: FoundStep) =>
   versionTag(STEP_TAG, step.updatedAt, {
-    alsoShown: [step.definitionUpdatedAt],
+    alsoShown: [definitionUpdatedAt],
     variant: step.available ? 'available' : 'locked',
   });
-
-const withOutput = (step: StepRow) => ({ ...stepBody(step), output: step.output ?? null });
 
 const listRoute = authenticatedRoute({
   method: 'get',
@@ -144,7 +125,12 @@ const contextRoute = authenticatedRoute({
   responses: { 200: jsonResponse(StepContextSchema, 'The context'), ...problemResponses(400, 401, 404) },
 });
 
-const editorsOnly = () => new ApiError('forbidden', 'Changing steps needs the editor role.');
+const READ_STEP = 'step';
+const CHANGE_STEP: RoleRule = {
+  resource: READ_STEP,
+  needs: 'editor',
+  refusal: 'Changing steps needs the editor role.',
+};
 const unavailable = () =>
   new ApiError(
     'step_unavailable',
@@ -153,22 +139,23 @@ const unavailable = () =>
 
 export const stepRoutes = createRouter()
   .openapi(listRoute, async (c) => {
-    const steps = await listSteps(requestDb(c), { userId: c.get('caller').userId, ...c.req.valid('param') });
-    if (!steps) throw notFound('workshop');
-    return c.json({ items: steps.map(stepBody) }, 200);
+    const steps = requireFound(
+      await listSteps(requestDb(c), callerScope(c, c.req.valid('param'))),
+      'workshop',
+    );
+    return c.json({ items: steps }, 200);
   })
   .openapi(getRoute, async (c) => {
     const visit = await visitStep(requestDb(c), {
-      userId: c.get('caller').userId,
-      ...c.req.valid('param'),
+      ...callerScope(c, c.req.valid('param')),
       session: c.get('session'),
     });
-    if (!visit.step) throw notFound('step');
+    const found = requireFound(visit.step, READ_STEP);
     announceSession(c, visit.sessionId);
-    const etag = stepTag(visit.step);
+    const etag = stepTag(found);
     c.header('ETag', etag);
     if (matchesIfNoneMatch(c.req.header('If-None-Match'), etag)) return c.body(null, 304);
-    return c.json(withOutput(visit.step), 200);
+    return c.json(found.step, 200);
   })
   .openapi(putOutputRoute, async (c) => {
     const { output } = c.req.valid('json');
@@ -184,59 +171,54 @@ export const stepRoutes = createRouter()
     }
     const ifMatch = parseIfMatch(c.req.header('If-Match'), STEP_TAG);
     const write = await saveStepOutput(requestDb(c), {
-      userId: c.get('caller').userId,
-      ...c.req.valid('param'),
+      ...callerScope(c, c.req.valid('param')),
       session: c.get('session'),
       outputJson,
       expectedVersion: ifMatch && 'version' in ifMatch ? ifMatch.version : undefined,
     });
-    if (!write.role || !write.before) throw notFound('step');
-    if (!meets(write.role, 'editor')) throw editorsOnly();
-    if (!write.before.available) throw unavailable();
+    const before = requireFound(write.before, READ_STEP);
+    requireRole(write.role, CHANGE_STEP);
+    if (!before.step.available) throw unavailable();
     if (!write.changed || !write.step) {
       throw new ApiError('precondition_failed', 'The step changed since you read it. Fetch it and retry.', {
-        extensions: { currentETag: stepTag(write.before) },
+        extensions: { currentETag: stepTag(before) },
       });
     }
     announceSession(c, write.sessionId);
     c.header('ETag', stepTag(write.step));
-    return c.json(withOutput(write.step), 200);
+    return c.json(write.step.step, 200);
   })
   .openapi(completeRoute, async (c) => {
     const body = c.req.valid('json');
     if (body.by === 'user' && body.confirm !== true) {
-      const { role, step } = await inspectStep(requestDb(c), {
-        userId: c.get('caller').userId,
-        ...c.req.valid('param'),
-      });
-      if (!role || !step) throw notFound('step');
-      if (!meets(role, 'editor')) throw editorsOnly();
-      if (!step.available) throw unavailable();
+      const { role, step } = await inspectStep(requestDb(c), callerScope(c, c.req.valid('param')));
+      const found = requireFound(step, READ_STEP);
+      requireRole(role, CHANGE_STEP);
+      if (!found.available) throw unavailable();
       throw new ApiError(
         'confirmation_required',
         'Skipping a step without the AI confirming it needs {"by": "user", "confirm": true}.',
       );
     }
     const write = await completeStep(requestDb(c), {
-      userId: c.get('caller').userId,
-      ...c.req.valid('param'),
+      ...callerScope(c, c.req.valid('param')),
       session: c.get('session'),
       completion: body.by === 'ai' ? 'ai_confirmed' : 'user_skipped',
     });
-    if (!write.role || !write.before || !write.step) throw notFound('step');
-    if (!meets(write.role, 'editor')) throw editorsOnly();
-    if (!write.changed && write.before.status !== 'complete') throw unavailable();
+    const before = requireFound(write.before, READ_STEP);
+    requireRole(write.role, CHANGE_STEP);
+    if (!write.changed && before.step.status !== 'complete') throw unavailable();
+    const completed = requireFound(write.step, READ_STEP);
     announceSession(c, write.sessionId);
-    c.header('ETag', stepTag(write.step));
-    return c.json(withOutput(write.step), 200);
+    c.header('ETag', stepTag(completed));
+    return c.json(completed.step, 200);
   })
   .openapi(contextRoute, async (c) => {
     const context = await readStepContext(requestDb(c), {
-      userId: c.get('caller').userId,
-      ...c.req.valid('param'),
+      ...callerScope(c, c.req.valid('param')),
       session: c.get('session'),
     });
-    if (!context?.workshop || !context.current) throw notFound('step');
+    if (!context?.workshop || !context.current) throw notFound(READ_STEP);
     announceSession(c, context.session_id);
     const found = { workshop: context.workshop, current: context.current, earlier: context.earlier ?? [] };
     return jsonTextResponse<StepContext>(c, stepContextBody(found, c.req.valid('query').include));

@@ -1,8 +1,6 @@
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
-import type { IdempotencyRequest } from '../db/queries/idempotency';
-import { toWorkshopView } from '../db/queries/workshop-view';
-import type { CreateResult, StepSummaryRow, WorkshopDetailRow } from '../db/queries/workshops';
+import type { FoundWorkshop } from '../db/queries/workshops';
 import {
   createWorkshop,
   deleteWorkshop,
@@ -11,22 +9,15 @@ import {
   listWorkshopsForMember,
   updateWorkshop,
 } from '../db/queries/workshops';
-import { toIso, toIsoOrNull } from '../db/timestamps';
 import { newId } from '../domain/ids';
-import { meets } from '../domain/roles';
 import { STEP_COUNT } from '../domain/step-catalogue';
 import { MANUAL_TRANSITIONS, statusesThatReach } from '../domain/workshop-status';
 import { titleFromIdea } from '../domain/workshop-title';
-import { ApiError, notFound } from '../http/api-error';
+import { ApiError } from '../http/api-error';
 import { createRouter } from '../http/create-router';
 import { decodeCursor, encodeCursor } from '../http/cursor';
 import { matchesIfNoneMatch, parseIfMatch, versionTag } from '../http/etag';
-import {
-  IDEMPOTENCY_HEADER,
-  idempotencyKeyLimitReached,
-  idempotencyKeyReused,
-  readIdempotency,
-} from '../http/idempotency';
+import { IDEMPOTENCY_HEADER, idempotencyKeyLimitReached, readIdempotency } from '../http/idempotency';
 import { withIndefiniteArticle } from '../http/indefinite-article';
 import { requestDb } from '../middleware/database';
 import {
@@ -45,6 +36,8 @@ import {
   WorkshopDetailSchema,
   WorkshopListSchema,
 } from '../schemas/workshops';
+import { callerScope, type RoleRule, requireFound, requireRole, requireWritten } from './access';
+import { replayFirstAnswer } from './idempotent-replay';
 import { authenticatedRoute } from './route-kinds';
 
 export const WORKSHOP_TAG = 'ws';
@@ -148,62 +141,35 @@ const organizationNotAllowed = (orgId: string) =>
     { extensions: { orgId } },
   );
 
-/** A retry with the same key and body answers as the first request did, without writing again. */
-function replayedWorkshop(
-  c: Context<AppEnv>,
-  result: Extract<CreateResult, { outcome: 'replayed' }>,
-  idempotency: IdempotencyRequest | undefined,
-): WorkshopDetailRow {
-  if (result.record.request_hash !== idempotency?.requestHash) throw idempotencyKeyReused();
-  c.header('Idempotent-Replayed', 'true');
-  if (result.record.response_status !== 201) {
-    throw capReached(c.get('caller').plan, result.record.response_detail ?? {});
-  }
-  if (!result.workshop)
-    throw new ApiError('not_found', 'The workshop created with this Idempotency-Key is gone.');
-  return result.workshop;
-}
-
-function detailBody(row: WorkshopDetailRow) {
-  let everyEarlierComplete = true;
-  const steps = row.steps.map((step: StepSummaryRow) => {
-    const available = everyEarlierComplete;
-    everyEarlierComplete &&= step.status === 'complete';
-    return {
-      id: step.id,
-      position: step.position,
-      name: step.name,
-      status: step.status,
-      completion: step.completion,
-      available,
-      startedAt: toIsoOrNull(step.startedAt),
-      completedAt: toIsoOrNull(step.completedAt),
-      updatedAt: toIso(step.updatedAt),
-    };
-  });
-  return { ...toWorkshopView(row), shareToken: row.role === 'owner' ? row.share_token : null, steps };
-}
+const EDIT_WORKSHOP: RoleRule = {
+  resource: 'workshop',
+  needs: 'editor',
+  refusal: 'Editing a workshop needs the editor role.',
+};
+const DELETE_WORKSHOP: RoleRule = {
+  resource: 'workshop',
+  needs: 'owner',
+  refusal: 'Only an owner can delete a workshop.',
+};
 
 /**
  * The workshop's version, plus the newest step definition it shows (a renamed step changes the body) and
  * the caller's role (the body names it, and only owners see the share token).
  */
-function workshopTag(row: WorkshopDetailRow): string {
-  const newestDefinition = Math.max(0, ...row.steps.map((step) => Date.parse(step.definitionUpdatedAt)));
-  return versionTag(WORKSHOP_TAG, row.updated_at, {
-    alsoShown: [new Date(newestDefinition)],
-    variant: row.role,
+function workshopTag({ workshop, newestDefinitionAt }: FoundWorkshop): string {
+  return versionTag(WORKSHOP_TAG, workshop.updatedAt, {
+    alsoShown: [newestDefinitionAt ?? new Date(0)],
+    variant: workshop.role,
   });
 }
 
-function withVersion(c: Context<AppEnv>, row: WorkshopDetailRow) {
-  c.header('ETag', workshopTag(row));
-  return detailBody(row);
+function withVersion(c: Context<AppEnv>, found: FoundWorkshop) {
+  c.header('ETag', workshopTag(found));
+  return found.workshop;
 }
 
 export const workshopRoutes = createRouter()
   .openapi(listRoute, async (c) => {
-    const { userId } = c.get('caller');
     const query = c.req.valid('query');
     const after = query.cursor === undefined ? undefined : decodeCursor(query.cursor);
     if (query.cursor !== undefined && !after) {
@@ -211,16 +177,16 @@ export const workshopRoutes = createRouter()
         errors: [{ path: 'cursor', message: 'not a cursor returned by this API' }],
       });
     }
-    const rows = await listWorkshopsForMember(requestDb(c), {
-      userId,
-      status: query.status,
-      limit: query.limit,
-      after,
-    });
-    const page = rows.slice(0, query.limit).map(toWorkshopView);
+    const workshops = await listWorkshopsForMember(
+      requestDb(c),
+      callerScope(c, { status: query.status, limit: query.limit, after }),
+    );
+    const page = workshops.slice(0, query.limit);
     const last = page.at(-1);
     const nextCursor =
-      rows.length > query.limit && last ? encodeCursor({ updatedAt: last.updatedAt, id: last.id }) : null;
+      workshops.length > query.limit && last
+        ? encodeCursor({ updatedAt: last.updatedAt, id: last.id })
+        : null;
     return c.json({ items: page, nextCursor }, 200);
   })
   .openapi(createWorkshopRoute, async (c) => {
@@ -244,45 +210,48 @@ export const workshopRoutes = createRouter()
     });
     if (result.outcome === 'cap_reached') throw capReached(caller.plan, { cap, count: result.owned });
     if (result.outcome === 'key_limit_reached') throw idempotencyKeyLimitReached(result.retryAt);
-    const workshop =
-      result.outcome === 'created' ? result.workshop : replayedWorkshop(c, result, idempotency);
-    c.header('Location', `/api/workshops/${workshop.id}`);
-    return c.json(withVersion(c, workshop), 201);
+    const created =
+      result.outcome === 'created'
+        ? result.workshop
+        : replayFirstAnswer(c, result.replay, idempotency, 'workshop', (detail) =>
+            capReached(caller.plan, detail),
+          );
+    c.header('Location', `/api/workshops/${created.workshop.id}`);
+    return c.json(withVersion(c, created), 201);
   })
   .openapi(getRoute, async (c) => {
     const { workshopId } = c.req.valid('param');
-    const row = await findWorkshopForMember(requestDb(c), { userId: c.get('caller').userId, workshopId });
-    if (!row) throw notFound('workshop');
-    const etag = workshopTag(row);
+    const found = requireFound(
+      await findWorkshopForMember(requestDb(c), callerScope(c, { workshopId })),
+      'workshop',
+    );
+    const etag = workshopTag(found);
     c.header('ETag', etag);
     if (matchesIfNoneMatch(c.req.header('If-None-Match'), etag)) return c.body(null, 304);
-    return c.json(detailBody(row), 200);
+    return c.json(found.workshop, 200);
   })
   .openapi(patchRoute, async (c) => {
     const { workshopId } = c.req.valid('param');
     const body = c.req.valid('json');
-    const { userId } = c.get('caller');
     const ifMatch = parseIfMatch(c.req.header('If-Match'), WORKSHOP_TAG);
     const result = await updateWorkshop(requestDb(c), {
-      userId,
-      workshopId,
+      ...callerScope(c, { workshopId }),
       title: body.title,
       originalIdea: body.originalIdea,
       status: body.status,
       allowedFrom: body.status ? statusesThatReach(body.status) : [],
       expectedVersion: ifMatch && 'version' in ifMatch ? ifMatch.version : undefined,
     });
-    if (!result.role || !result.workshop) throw notFound('workshop');
-    if (!meets(result.role, 'editor'))
-      throw new ApiError('forbidden', 'Editing a workshop needs the editor role.');
-    if (!result.updated) {
-      const currentVersion = new Date(result.workshop.updated_at).getTime();
+    requireRole(result.role, EDIT_WORKSHOP);
+    const found = requireFound(result.workshop, 'workshop');
+    if (!result.changed) {
+      const currentVersion = new Date(found.workshop.updatedAt).getTime();
       if (ifMatch && 'version' in ifMatch && ifMatch.version.getTime() !== currentVersion) {
         throw new ApiError(
           'precondition_failed',
           'The workshop changed since you read it. Fetch it and retry.',
           {
-            extensions: { currentETag: workshopTag(result.workshop) },
+            extensions: { currentETag: workshopTag(found) },
           },
         );
       }
@@ -292,25 +261,22 @@ export const workshopRoutes = createRouter()
         { extensions: { from: result.previousStatus, to: body.status } },
       );
     }
-    return c.json(withVersion(c, result.workshop), 200);
+    return c.json(withVersion(c, found), 200);
   })
   .openapi(deleteRoute, async (c) => {
-    const { workshopId } = c.req.valid('param');
-    const { userId } = c.get('caller');
+    const scope = callerScope(c, c.req.valid('param'));
     const db = requestDb(c);
     if (c.req.valid('query').confirm !== 'true') {
-      const impact = await findDeletionImpact(db, { userId, workshopId });
-      if (!impact) throw notFound('workshop');
-      if (!meets(impact.role, 'owner'))
-        throw new ApiError('forbidden', 'Only an owner can delete a workshop.');
+      const impact = requireFound(await findDeletionImpact(db, scope), 'workshop');
+      requireRole(impact.role, DELETE_WORKSHOP);
       throw new ApiError(
         'confirmation_required',
         'Deleting a workshop removes it and everything in it for good. Repeat with ?confirm=true.',
         { extensions: { wouldDelete: impact.counts } },
       );
     }
-    const { role, deleted } = await deleteWorkshop(db, { userId, workshopId });
-    if (!role) throw notFound('workshop');
-    if (!deleted) throw new ApiError('forbidden', 'Only an owner can delete a workshop.');
+    const { role, changed } = await deleteWorkshop(db, scope);
+    requireRole(role, DELETE_WORKSHOP);
+    requireWritten(changed, 'workshop');
     return c.body(null, 204);
   });

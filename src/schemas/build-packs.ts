@@ -19,6 +19,8 @@ export const BuildPackSchema = z
   })
   .openapi('BuildPack');
 
+export type BuildPack = z.infer<typeof BuildPackSchema>;
+
 export const BuildPackListSchema = z.object({ items: z.array(BuildPackSchema) }).openapi('BuildPackList');
 
 export const CreateBuildPackSchema = z

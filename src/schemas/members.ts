@@ -10,6 +10,8 @@ export const MemberSchema = z
   })
   .openapi('Member');
 
+export type Member = z.infer<typeof MemberSchema>;
+
 export const MemberListSchema = z.object({ items: z.array(MemberSchema) }).openapi('MemberList');
 
 export const PutMemberSchema = z.strictObject({ role: z.enum(ASSIGNABLE_ROLES) }).openapi('PutMember');

@@ -9,6 +9,8 @@ export const SessionSchema = z
   })
   .openapi('Session');
 
+export type Session = z.infer<typeof SessionSchema>;
+
 export const SessionListSchema = z.object({ items: z.array(SessionSchema) }).openapi('SessionList');
 
 export const EndedSessionSchema = z
@@ -21,6 +23,8 @@ export const EndedSessionSchema = z
     endedAt: Timestamp.nullable(),
   })
   .openapi('EndedSession');
+
+export type EndedSession = z.infer<typeof EndedSessionSchema>;
 
 export const SessionParams = WorkshopIdParams.extend({
   sessionId: idParam('session', 'sessionId', 'ses_h2k9q2m8v7b1n4c6z5l0p8r2'),

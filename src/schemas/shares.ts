@@ -44,3 +44,6 @@ export const SharedWorkshopSchema = z
     steps: z.array(SharedStepSchema),
   })
   .openapi('SharedWorkshop', { description: 'A read-only view for anyone holding the link; no member ids' });
+
+export type SharedStep = z.infer<typeof SharedStepSchema>;
+export type SharedWorkshop = z.infer<typeof SharedWorkshopSchema>;

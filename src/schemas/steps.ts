@@ -84,6 +84,10 @@ export const StepWithOutputSchema = StepSchema.extend({ output: NullableStepOutp
 
 export const StepListSchema = z.object({ items: z.array(StepSchema) }).openapi('StepList');
 
+export type StepCore = z.infer<typeof StepCoreSchema>;
+export type Step = z.infer<typeof StepSchema>;
+export type StepWithOutput = z.infer<typeof StepWithOutputSchema>;
+
 export const PutOutputSchema = z.strictObject({ output: StepOutputSchema }).openapi('PutStepOutput');
 
 export const CompleteStepSchema = z

@@ -22,7 +22,6 @@ export const WorkshopSchema = z
       .nullable()
       .openapi({ description: 'The first step that is not complete; null when all are', example: 'persona' }),
     orgId: z.string().nullable(),
-    teamId: z.string().nullable(),
     templateId: z.string().nullable(),
     createdAt: Timestamp,
     updatedAt: Timestamp,
@@ -57,6 +56,12 @@ export const WorkshopListSchema = z
       .openapi({ description: 'Pass as `cursor` for the next page; null on the last' }),
   })
   .openapi('WorkshopList');
+
+export type Progress = z.infer<typeof ProgressSchema>;
+export type Workshop = z.infer<typeof WorkshopSchema>;
+export type StepSummary = z.infer<typeof StepSummarySchema>;
+export type WorkshopDetail = z.infer<typeof WorkshopDetailSchema>;
+export type WorkshopList = z.infer<typeof WorkshopListSchema>;
 
 export const ListWorkshopsQuery = z.object({
   status: WorkshopStatusSchema.optional(),

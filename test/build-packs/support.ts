@@ -1,19 +1,12 @@
 import { expect } from 'vitest';
+import type { BuildPack } from '../../src/schemas/build-packs';
 import type { Headers, Workshop } from '../steps/support';
 import { jsonBody, type TestApp } from '../support/test-app';
 
 export type PackFormat = 'markdown' | 'json' | 'pdf';
 
-/** A build pack as the API answers it (src/schemas/build-packs.ts, BuildPack). */
-export interface PackBody {
-  id: string;
-  workshopId: string;
-  title: string;
-  format: PackFormat;
-  contentUrl: string;
-  createdAt: string;
-  updatedAt: string;
-}
+/** A build pack as the API answers it. */
+export type PackBody = BuildPack;
 
 /** `build_packs` as the database holds it. */
 export interface PackRecord {

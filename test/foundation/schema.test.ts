@@ -14,7 +14,6 @@ const TABLE_COLUMNS: Record<string, string[]> = {
     'status',
     'clerk_user_id',
     'org_id',
-    'team_id',
     'template_id',
     'visibility',
     'share_token',
@@ -49,7 +48,6 @@ const TABLE_COLUMNS: Record<string, string[]> = {
 /** Columns that docs/data-model.md says may be null (or that are null until something happens). */
 const NULLABLE = new Set([
   'workshops.org_id',
-  'workshops.team_id',
   'workshops.template_id',
   'workshops.share_token',
   'step_definitions.prompt_template',

@@ -7,22 +7,12 @@
  * hash), src/db/queries/idempotency.ts (per-user lock, sweep, remember/recall) and the routes' replay.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PackBody } from '../build-packs/support';
 import { expectProblem } from '../foundation/helpers';
+import type { WorkshopBody } from '../steps/support';
 import { createTestApp, jsonBody, type TestApp } from '../support/test-app';
 import { nodeOnly } from '../support/test-target';
 import { count, fingerprint, type Headers, rows, tokenCache } from './support';
-
-interface WorkshopBody {
-  id: string;
-  title: string;
-  originalIdea: string;
-}
-interface PackBody {
-  id: string;
-  workshopId: string;
-  title: string;
-  format: string;
-}
 
 let app: TestApp;
 const as = tokenCache(() => app);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { SharedWorkshop } from '../../src/schemas/shares';
 import { expectProblem } from '../foundation/helpers';
 import { createTestApp, jsonBody, type TestApp } from '../support/test-app';
 import {
@@ -846,6 +847,47 @@ describe('progress through the ten steps', () => {
       currentStepId: 'sense-making',
       progress: { completed: 3, total: 10 },
     });
+  });
+
+  it('the shared view shows the progress and current step the members see, times and outputs included', async () => {
+    const workshop = await createWorkshop(t);
+    await completeFirst(t, workshop, 2);
+    // In progress but not complete: it neither counts as done nor stops being the current step.
+    await readJson(await putOutput(t, workshop, 'user-research', { draft: true }), 200);
+    const share = await readJson<{ shareToken: string }>(
+      await t.request(`/api/workshops/${workshop.id}/share`, { method: 'PUT', headers: workshop.headers }),
+      200,
+    );
+    const detail = await getWorkshop(workshop);
+    const shared = await readJson<SharedWorkshop>(await t.request(`/api/shared/${share.shareToken}`), 200);
+
+    expect(detail).toMatchObject({ currentStepId: 'user-research', progress: { completed: 2, total: 10 } });
+    expect(shared).toMatchObject({
+      title: detail.title,
+      status: 'active',
+      progress: detail.progress,
+      currentStepId: detail.currentStepId,
+      createdAt: detail.createdAt,
+      updatedAt: detail.updatedAt,
+    });
+    expect(
+      shared.steps.map(({ id, status, startedAt, completedAt, updatedAt }) => ({
+        id,
+        status,
+        startedAt,
+        completedAt,
+        updatedAt,
+      })),
+    ).toEqual(
+      detail.steps.map(({ id, status, startedAt, completedAt, updatedAt }) => ({
+        id,
+        status,
+        startedAt,
+        completedAt,
+        updatedAt,
+      })),
+    );
+    expect(shared.steps[2]?.output).toEqual({ draft: true });
   });
 
   it('walking all ten steps (confirmed and skipped) completes the workshop: 10/10, no current step', async () => {

@@ -1,4 +1,7 @@
 import { expect } from 'vitest';
+import type { EndedSession, Session } from '../../src/schemas/sessions';
+import type { Step, StepContext, StepWithOutput } from '../../src/schemas/steps';
+import type { WorkshopDetail, Workshop as WorkshopShape } from '../../src/schemas/workshops';
 import type { ProblemBody } from '../foundation/helpers';
 import { jsonBody, type TestApp } from '../support/test-app';
 
@@ -31,66 +34,14 @@ export const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 export type Headers = Record<string, string>;
 export type JsonObject = Record<string, unknown>;
 
-export interface StepBody {
-  id: string;
-  position: number;
-  name: string;
-  description: string;
-  promptTemplate: string | null;
-  status: 'not_started' | 'in_progress' | 'complete';
-  completion: 'ai_confirmed' | 'user_skipped' | null;
-  available: boolean;
-  startedAt: string | null;
-  completedAt: string | null;
-  updatedAt: string;
-}
-
-export interface StepWithOutputBody extends StepBody {
-  output: JsonObject | null;
-}
-
-export interface WorkshopBody {
-  id: string;
-  title: string;
-  originalIdea: string;
-  status: 'draft' | 'active' | 'paused' | 'completed';
-  role: string;
-  progress: { completed: number; total: number };
-  currentStepId: string | null;
-  updatedAt: string;
-}
-
-export interface WorkshopDetailBody extends WorkshopBody {
-  steps: (Omit<StepBody, 'description' | 'promptTemplate'> & { available: boolean })[];
-}
-
-export interface ContextBody {
-  workshop: { title: string; originalIdea: string; status: string };
-  step: { id: string; position: number; name: string; description: string; promptTemplate: string | null };
-  earlierSteps?: {
-    id: string;
-    position: number;
-    name: string;
-    description: string;
-    status: string;
-    completion: string | null;
-    output: JsonObject | null;
-  }[];
-  prompt?: string;
-}
-
-export interface SessionBody {
-  id: string;
-  startedAt: string;
-  endedAt: string | null;
-}
-
-export interface EndedSessionBody {
-  id: string;
-  persisted: boolean;
-  startedAt: string | null;
-  endedAt: string | null;
-}
+/** Answers as the API's schemas define them: the tests read the very types the handlers answer with. */
+export type StepBody = Step;
+export type StepWithOutputBody = StepWithOutput;
+export type WorkshopBody = WorkshopShape;
+export type WorkshopDetailBody = WorkshopDetail;
+export type ContextBody = StepContext;
+export type SessionBody = Session;
+export type EndedSessionBody = EndedSession;
 
 /** A workshop created through the API, with its owner's Authorization header. */
 export interface Workshop {

@@ -5,15 +5,10 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/domain/ids';
+import type { WorkshopDetail } from '../../src/schemas/workshops';
 import { expectProblem } from '../foundation/helpers';
 import { CHILD_TABLES, snapshotWorkshop } from '../support/authz-matrix';
 import { createTestApp, jsonBody, type TestApp } from '../support/test-app';
-
-interface WorkshopDetail {
-  id: string;
-  title: string;
-  originalIdea: string;
-}
 
 let app: TestApp;
 const tokens = new Map<string, Promise<Record<string, string>>>();

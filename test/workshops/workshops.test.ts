@@ -3,51 +3,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STEP_DEFINITIONS } from '../../src/domain/step-catalogue';
+import type { Member } from '../../src/schemas/members';
+import type { Workshop, WorkshopDetail, WorkshopList } from '../../src/schemas/workshops';
 import { expectProblem } from '../foundation/helpers';
 import { CHILD_TABLES, snapshotWorkshop } from '../support/authz-matrix';
 import { createTestApp, jsonBody, type TestApp } from '../support/test-app';
-
-interface StepSummary {
-  id: string;
-  position: number;
-  name: string;
-  status: string;
-  completion: string | null;
-  available: boolean;
-  startedAt: string | null;
-  completedAt: string | null;
-}
-
-interface Workshop {
-  id: string;
-  title: string;
-  originalIdea: string;
-  status: string;
-  visibility: string;
-  role: string;
-  progress: { completed: number; total: number };
-  currentStepId: string | null;
-  orgId: string | null;
-  templateId: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-interface WorkshopDetail extends Workshop {
-  shareToken: string | null;
-  steps: StepSummary[];
-}
-
-interface WorkshopPage {
-  items: Workshop[];
-  nextCursor: string | null;
-}
-
-interface Member {
-  clerkUserId: string;
-  role: string;
-  createdAt: string;
-}
 
 const WORKSHOP_ID = /^ws_[a-z][a-z0-9]{23}$/;
 const WORKSHOP_ETAG = /^"ws-[0-9a-z]+(\.[0-9a-z]+)*-[a-z_]+"$/;
@@ -254,7 +214,7 @@ describe('GET /api/workshops', () => {
       [mine.id],
     );
 
-    const page = await json<WorkshopPage>(await call('GET', '/api/workshops', 'user_lister'), 200);
+    const page = await json<WorkshopList>(await call('GET', '/api/workshops', 'user_lister'), 200);
     expect(page.nextCursor).toBeNull();
     expect(page.items.map((item) => item.id).sort()).toEqual([mine.id, theirs.id].sort());
     expect(page.items.map((item) => item.id)).not.toContain(hidden.id);
@@ -284,7 +244,7 @@ describe('GET /api/workshops', () => {
       ['active', [active.id]],
       ['completed', []],
     ] as const) {
-      const page = await json<WorkshopPage>(
+      const page = await json<WorkshopList>(
         await call('GET', `/api/workshops?status=${status}`, 'user_filter'),
         200,
       );
@@ -309,7 +269,7 @@ describe('GET /api/workshops', () => {
     let cursor: string | null = null;
     for (let pageNumber = 0; pageNumber < 10; pageNumber++) {
       const path: string = `/api/workshops?limit=2${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`;
-      const page: WorkshopPage = await json<WorkshopPage>(await call('GET', path, 'user_pager'), 200);
+      const page: WorkshopList = await json<WorkshopList>(await call('GET', path, 'user_pager'), 200);
       seen.push(...page.items);
       sizes.push(page.items.length);
       cursor = page.nextCursor;

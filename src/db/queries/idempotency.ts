@@ -17,6 +17,13 @@ export type IdempotencyRecord = {
   response_detail: Record<string, unknown> | null;
 };
 
+/** A request whose Idempotency-Key was seen before: the first request's record and what it created. */
+export interface Replay<Resource> {
+  record: IdempotencyRecord;
+  /** Read now: null once deleted. */
+  resource: Resource | null;
+}
+
 /** What the caller's unexpired keys add up to before this request: read under the lock, so exact. */
 export type IdempotencyBudget = { held: number; oldest_expires_at: string | null };
 

@@ -1,10 +1,20 @@
 import { sql } from 'drizzle-orm';
 import { MAX_MEMBERS_PER_WORKSHOP } from '../../domain/storage-limits';
+import type { Member } from '../../schemas/members';
 import type { Database } from '../client';
 import { accessCte, callerRole, isOwner } from './access';
+import { isoTime, jsonObject } from './json-shape';
 import { ownedWorkshopCount, ownershipLock } from './ownership';
 
-export type MemberRow = { clerk_user_id: string; role: string; created_at: string };
+/** A membership row `m` as answers show it (`Member`). */
+const memberJson = (m: string) =>
+  sql.raw(
+    jsonObject<Member>({
+      clerkUserId: `${m}.clerk_user_id`,
+      role: `${m}.role`,
+      createdAt: isoTime(`${m}.created_at`),
+    }),
+  );
 
 const lockMembers = (workshopId: string) =>
   sql`select pg_advisory_xact_lock(hashtextextended(${`workshop-members:${workshopId}`}, 0))`;
@@ -19,13 +29,13 @@ const lockWorkshopRow = (workshopId: string) =>
 export async function listMembers(
   db: Database,
   params: { userId: string; workshopId: string },
-): Promise<MemberRow[]> {
-  const { rows } = await db.execute<MemberRow>(sql`
-    select m.clerk_user_id, m.role, m.created_at from workshop_members m
+): Promise<Member[]> {
+  const { rows } = await db.execute<{ member: Member }>(sql`
+    select ${memberJson('m')} as member from workshop_members m
     where m.workshop_id = ${params.workshopId}
       and exists (select 1 from workshop_members c where c.workshop_id = ${params.workshopId} and c.clerk_user_id = ${params.userId})
     order by m.created_at, m.clerk_user_id`);
-  return rows;
+  return rows.map((row) => row.member);
 }
 
 export interface PutMemberParams {
@@ -42,9 +52,13 @@ export interface PutMemberParams {
 export type MemberRefusal = 'last_owner' | 'member_limit' | 'owner_limit';
 
 export interface MemberChange {
-  callerRole: string | null;
+  /** The caller's role; null for a non-member. */
+  role: string | null;
   previousRole: string | null;
-  member: (MemberRow & { inserted: boolean }) | null;
+  /** The member as written; null when the change was refused. */
+  member: Member | null;
+  /** The user became a member (rather than changing role). */
+  added: boolean;
   refusal: MemberRefusal | null;
   /** Members of the workshop and workshops the member owns, both before the change. */
   counts: { members: number; memberOwns: number };
@@ -62,9 +76,10 @@ export async function putMember(db: Database, params: PutMemberParams): Promise<
     db.execute(lockWorkshopRow(workshopId)),
     db.execute(params.role === 'owner' ? ownershipLock(params.memberUserId) : sql`select 1`),
     db.execute<{
-      caller_role: string | null;
+      role: string | null;
       previous_role: string | null;
-      member: MemberChange['member'];
+      member: Member | null;
+      added: boolean;
       refusal: MemberRefusal | null;
       members: number;
       member_owns: number;
@@ -89,28 +104,32 @@ export async function putMember(db: Database, params: PutMemberParams): Promise<
         select ${params.newMemberId}, ${workshopId}, ${params.memberUserId}, ${params.role}
         where ${isOwner} and (select reason from refusal) is null
         on conflict (workshop_id, clerk_user_id) do update set role = excluded.role
-        returning clerk_user_id, role, created_at, (xmax = 0) as inserted
+        returning *, (xmax = 0) as added
       ), touched as (
         update workshops set updated_at = now() where id = ${workshopId} and exists (select 1 from upserted)
       )
-      select ${callerRole} as caller_role, (select role from existing) as previous_role,
-        (select row_to_json(upserted) from upserted) as member, (select reason from refusal) as refusal,
+      select ${callerRole} as role, (select role from existing) as previous_role,
+        (select ${memberJson('u')} from upserted u) as member, coalesce((select added from upserted), false) as added,
+        (select reason from refusal) as refusal,
         (select members from counts) as members, (select member_owns from counts) as member_owns`),
   ]);
   const row = result.rows[0];
   return {
-    callerRole: row?.caller_role ?? null,
+    role: row?.role ?? null,
     previousRole: row?.previous_role ?? null,
     member: row?.member ?? null,
+    added: row?.added ?? false,
     refusal: row?.refusal ?? null,
     counts: { members: row?.members ?? 0, memberOwns: row?.member_owns ?? 0 },
   };
 }
 
 export interface MemberRemoval {
-  callerRole: string | null;
+  /** The caller's role; null for a non-member. */
+  role: string | null;
   targetRole: string | null;
-  removed: boolean;
+  /** The membership was deleted. */
+  changed: boolean;
 }
 
 /** An owner may remove anyone, a member may remove themself; the last owner stays. */
@@ -122,7 +141,7 @@ export async function removeMember(
   const [, , result] = await db.batch([
     db.execute(lockMembers(workshopId)),
     db.execute(lockWorkshopRow(workshopId)),
-    db.execute<{ caller_role: string | null; target_role: string | null; removed: boolean }>(sql`
+    db.execute<{ role: string | null; target_role: string | null; changed: boolean }>(sql`
       with ${accessCte(params)}, target as (
         select role from workshop_members where workshop_id = ${workshopId} and clerk_user_id = ${params.memberUserId}
       ), removed as (
@@ -137,13 +156,13 @@ export async function removeMember(
       ), touched as (
         update workshops set updated_at = now() where id = ${workshopId} and exists (select 1 from removed)
       )
-      select ${callerRole} as caller_role, (select role from target) as target_role,
-        exists (select 1 from removed) as removed`),
+      select ${callerRole} as role, (select role from target) as target_role,
+        exists (select 1 from removed) as changed`),
   ]);
   const row = result.rows[0];
   return {
-    callerRole: row?.caller_role ?? null,
+    role: row?.role ?? null,
     targetRole: row?.target_role ?? null,
-    removed: row?.removed ?? false,
+    changed: row?.changed ?? false,
   };
 }

@@ -1,8 +1,8 @@
 import { sql } from 'drizzle-orm';
-import type { WorkshopStatus } from '../../domain/vocabulary';
+import type { SharedWorkshop } from '../../schemas/shares';
 import type { Database } from '../client';
 import { accessCte, isOwner } from './access';
-import { type StepWithOutput, stepsWithOutputs } from './step-fields';
+import { progressLateral, sharedWorkshopJson } from './workshop-view';
 
 /** Sets or clears the share token, for owners only; answers the caller's role (null: not a member). */
 export async function setShareToken(
@@ -20,23 +20,14 @@ export async function setShareToken(
   return { role: rows[0]?.role ?? null, changed: rows[0]?.changed ?? false };
 }
 
-export type SharedWorkshopRow = {
-  title: string;
-  original_idea: string;
-  status: WorkshopStatus;
-  created_at: string;
-  updated_at: string;
-  steps: StepWithOutput[];
-};
-
 export async function findSharedWorkshop(
   db: Database,
   shareToken: string,
-): Promise<SharedWorkshopRow | undefined> {
-  const { rows } = await db.execute<SharedWorkshopRow>(sql`
-    select w.title, w.original_idea, w.status, w.created_at, w.updated_at,
-      ${stepsWithOutputs} as steps
+): Promise<SharedWorkshop | undefined> {
+  const { rows } = await db.execute<{ workshop: SharedWorkshop }>(sql`
+    select ${sharedWorkshopJson} as workshop
     from workshops w
+    ${progressLateral}
     where w.share_token = ${shareToken} and w.visibility = 'shared'`);
-  return rows[0];
+  return rows[0]?.workshop;
 }

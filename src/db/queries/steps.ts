@@ -1,40 +1,33 @@
 import { type SQL, sql } from 'drizzle-orm';
-import type { StepCompletion, WorkshopStatus } from '../../domain/vocabulary';
+import type { StepCompletion } from '../../domain/vocabulary';
+import type { Step, StepContext, StepWithOutput } from '../../schemas/steps';
 import type { Database } from '../client';
 import { accessCte, callerRole, IS_EDITOR, isEditor, isMember, type WorkshopScope } from './access';
-import type { SessionIntent } from './session-activity';
-import { chosenSessionColumn, sessionActivityCtes } from './session-activity';
-import { STEP_CORE_JSON, type StepCore } from './step-fields';
+import { jsonObject } from './json-shape';
+import { chosenSessionColumn, type SessionIntent, sessionActivityCtes } from './session-activity';
+import {
+  type ContextStep,
+  contextStepJson,
+  type StepAliases,
+  stepDefinitionJson,
+  stepJson,
+  stepWithOutputJson,
+  type VersionedStep,
+  versionedStepJson,
+} from './step-fields';
 
-export type StepRow = StepCore & {
-  promptTemplate: string | null;
-  available: boolean;
-  startedAt: string | null;
-  completedAt: string | null;
-  updatedAt: string;
-  definitionUpdatedAt: string;
-  output?: Record<string, unknown> | null;
-};
+export type { ContextStep };
 
-/** One step as JSON, with `available` (every earlier step complete); `ws` and `d` must be in scope. */
-function stepJson(withOutput: boolean): SQL {
-  return sql.raw(`json_build_object(${STEP_CORE_JSON},
-      'promptTemplate', d.prompt_template,
-      'available', not exists (
-        select 1 from workshop_steps e join step_definitions ed on ed.id = e.step_id
-        where e.workshop_id = ws.workshop_id and ed.position < d.position and e.status <> 'complete'
-      ),
-      'startedAt', ws.started_at, 'completedAt', ws.completed_at, 'updatedAt', ws.updated_at,
-      'definitionUpdatedAt', d.updated_at
-      ${withOutput ? ", 'output', ws.output" : ''}
-    )`);
-}
+/** A step with its output, and the version of its definition for the ETag. */
+export type FoundStep = VersionedStep<StepWithOutput>;
 
-export async function listSteps(db: Database, scope: WorkshopScope): Promise<StepRow[] | undefined> {
-  const { rows } = await db.execute<{ steps: StepRow[] | null; member: boolean }>(sql`
+const foundStep = (aliases?: StepAliases) => sql.raw(versionedStepJson(stepWithOutputJson(aliases), aliases));
+
+export async function listSteps(db: Database, scope: WorkshopScope): Promise<Step[] | undefined> {
+  const { rows } = await db.execute<{ steps: Step[] | null; member: boolean }>(sql`
     with ${accessCte(scope)}
     select ${isMember} as member,
-      (select json_agg(${stepJson(false)} order by d.position)
+      (select json_agg(${sql.raw(stepJson())} order by d.position)
        from workshop_steps ws join step_definitions d on d.id = ws.step_id
        where ws.workshop_id = ${scope.workshopId} and ${isMember}) as steps`);
   const row = rows[0];
@@ -43,7 +36,7 @@ export async function listSteps(db: Database, scope: WorkshopScope): Promise<Ste
 
 export interface StepActivity {
   role: string | null;
-  step: StepRow | null;
+  step: FoundStep | null;
   sessionId: string | null;
 }
 
@@ -52,12 +45,12 @@ export async function visitStep(
   db: Database,
   scope: WorkshopScope & { stepId: string; session: SessionIntent },
 ): Promise<StepActivity> {
-  const target = sql`(select ${stepJson(true)} from workshop_steps ws join step_definitions d on d.id = ws.step_id
+  const target = sql`(select ${foundStep()} from workshop_steps ws join step_definitions d on d.id = ws.step_id
       where ws.workshop_id = ${scope.workshopId} and ws.step_id = ${scope.stepId} and ${isMember})`;
   const happened = sql`${target} is not null`;
   const { rows } = await db.execute<{
     role: string | null;
-    step: StepRow | null;
+    step: FoundStep | null;
     session_id: string | null;
   }>(sql`
     with ${accessCte(scope)}, ${sessionActivityCtes(scope.session, scope.workshopId, happened)}
@@ -70,18 +63,18 @@ export async function visitStep(
 export async function inspectStep(
   db: Database,
   scope: WorkshopScope & { stepId: string },
-): Promise<{ role: string | null; step: StepRow | null }> {
-  const { rows } = await db.execute<{ role: string | null; step: StepRow | null }>(sql`
+): Promise<{ role: string | null; step: Step | null }> {
+  const { rows } = await db.execute<{ role: string | null; step: Step | null }>(sql`
     with ${accessCte(scope)}
     select ${callerRole} as role,
-      (select ${stepJson(false)} from workshop_steps ws join step_definitions d on d.id = ws.step_id
+      (select ${sql.raw(stepJson())} from workshop_steps ws join step_definitions d on d.id = ws.step_id
        where ws.workshop_id = ${scope.workshopId} and ws.step_id = ${scope.stepId} and ${isMember}) as step`);
   return { role: rows[0]?.role ?? null, step: rows[0]?.step ?? null };
 }
 
 export interface StepWrite extends StepActivity {
   /** The step as it was before this statement (null for a non-member or an unknown step). */
-  before: StepRow | null;
+  before: FoundStep | null;
   changed: boolean;
 }
 
@@ -108,7 +101,7 @@ export async function saveStepOutput(db: Database, params: OutputParams): Promis
         started_at = coalesce(ws.started_at, now())
       from before b
       where ws.workshop_id = ${params.workshopId} and ws.step_id = ${params.stepId}
-        and ${isEditor} and (b.step ->> 'available')::boolean
+        and ${isEditor} and (b.found -> 'step' ->> 'available')::boolean
         and (${expected}::timestamptz is null or ws.updated_at = ${expected}::timestamptz)
       returning ws.*
     ), workshop_activity as (
@@ -131,7 +124,7 @@ interface CompleteParams extends WorkshopScope {
  */
 export async function completeStep(db: Database, params: CompleteParams): Promise<StepWrite> {
   const changedOrAlreadyComplete = sql.raw(
-    `(exists (select 1 from changed) or (${IS_EDITOR} and (select b.step ->> 'status' from before b) = 'complete'))`,
+    `(exists (select 1 from changed) or (${IS_EDITOR} and (select b.found -> 'step' ->> 'status' from before b) = 'complete'))`,
   );
   const { rows } = await db.execute<StepWriteRow>(sql`
     with ${accessCte(params)}, ${beforeCte(params)},
@@ -141,7 +134,7 @@ export async function completeStep(db: Database, params: CompleteParams): Promis
         started_at = coalesce(ws.started_at, now())
       from before b
       where ws.workshop_id = ${params.workshopId} and ws.step_id = ${params.stepId}
-        and ${isEditor} and (b.step ->> 'available')::boolean and ws.status <> 'complete'
+        and ${isEditor} and (b.found -> 'step' ->> 'available')::boolean and ws.status <> 'complete'
       returning ws.*
     ), workshop_activity as (
       update workshops set status = case
@@ -159,8 +152,8 @@ export async function completeStep(db: Database, params: CompleteParams): Promis
 
 type StepWriteRow = {
   role: string | null;
-  before: StepRow | null;
-  after: StepRow | null;
+  before: FoundStep | null;
+  after: FoundStep | null;
   changed: boolean;
   session_id: string | null;
 };
@@ -171,7 +164,7 @@ type StepWriteRow = {
  */
 function beforeCte(params: WorkshopScope & { stepId: string }): SQL {
   return sql`before as (
-      select ${stepJson(true)} as step
+      select ${foundStep()} as found
       from workshop_steps ws join step_definitions d on d.id = ws.step_id
       where ws.workshop_id = ${params.workshopId} and ws.step_id = ${params.stepId} and ${isMember}
       for update of ws
@@ -181,12 +174,8 @@ function beforeCte(params: WorkshopScope & { stepId: string }): SQL {
 /** The step after the write, built from the updated row (the statement's snapshot still shows the old one). */
 function stepWriteResult(happened: SQL): SQL {
   return sql`select ${callerRole} as role,
-      (select step from before) as before,
-      (select json_build_object(
-          'id', d.id, 'position', d.position, 'name', d.name, 'description', d.description,
-          'promptTemplate', d.prompt_template, 'status', c.status, 'completion', c.completion, 'available', true,
-          'startedAt', c.started_at, 'completedAt', c.completed_at, 'updatedAt', c.updated_at,
-          'definitionUpdatedAt', d.updated_at, 'output', c.output)
+      (select found from before) as before,
+      (select ${foundStep({ step: 'c', definition: 'd' })}
        from changed c join step_definitions d on d.id = c.step_id) as after,
       exists (select 1 from changed) as changed,
       ${chosenSessionColumn(happened)}`;
@@ -202,22 +191,19 @@ function toStepWrite(row: StepWriteRow | undefined): StepWrite {
   };
 }
 
-/** An earlier step with its output as the JSON text stored in the column, so it can be passed on unparsed. */
-export type ContextStep = StepCore & { outputJson: string | null };
-
 export type StepContextRow = {
   role: string | null;
-  workshop: { title: string; originalIdea: string; status: WorkshopStatus } | null;
-  current: {
-    id: string;
-    position: number;
-    name: string;
-    description: string;
-    promptTemplate: string | null;
-  } | null;
+  workshop: StepContext['workshop'] | null;
+  current: StepContext['step'] | null;
   earlier: ContextStep[] | null;
   session_id: string | null;
 };
+
+const contextWorkshopJson = jsonObject<StepContext['workshop']>({
+  title: 'w.title',
+  originalIdea: 'w.original_idea',
+  status: 'w.status',
+});
 
 /** Fetching context for the AI is a meaningful activity. */
 export async function readStepContext(
@@ -231,11 +217,11 @@ export async function readStepContext(
   const { rows } = await db.execute<StepContextRow>(sql`
     with ${accessCte(scope)}, ${sessionActivityCtes(scope.session, scope.workshopId, happened)}
     select ${callerRole} as role,
-      (select json_build_object('title', w.title, 'originalIdea', w.original_idea, 'status', w.status)
+      (select ${sql.raw(contextWorkshopJson)}
        from workshops w where w.id = ${scope.workshopId} and ${happened}) as workshop,
-      (select json_build_object('id', d.id, 'position', d.position, 'name', d.name, 'description', d.description,
-         'promptTemplate', d.prompt_template) from step_definitions d where d.id = ${scope.stepId} and ${happened}) as current,
-      (select json_agg(json_build_object(${sql.raw(STEP_CORE_JSON)}, 'outputJson', ws.output::text) order by d.position)
+      (select ${sql.raw(stepDefinitionJson())}
+       from step_definitions d where d.id = ${scope.stepId} and ${happened}) as current,
+      (select json_agg(${sql.raw(contextStepJson())} order by d.position)
        from workshop_steps ws join step_definitions d on d.id = ws.step_id
        where ws.workshop_id = ${scope.workshopId} and ${happened}
          and d.position < (select position from step_definitions where id = ${scope.stepId})) as earlier,

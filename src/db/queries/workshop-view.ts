@@ -1,8 +1,13 @@
 import { sql } from 'drizzle-orm';
-import type { WorkshopStatus } from '../../domain/vocabulary';
-import { toIso } from '../timestamps';
+import type { SharedWorkshop } from '../../schemas/shares';
+import type { Progress, Workshop, WorkshopDetail } from '../../schemas/workshops';
+import { isoTime, type JsonFields, jsonObject } from './json-shape';
+import { sharedStepsOfWorkshop, stepSummariesOfWorkshop } from './step-fields';
 
-/** Progress and the current step, derived from step data in the same statement as the workshop (alias `w`). */
+/**
+ * Progress and the current step, derived from step data in the same statement as the workshop (alias `w`):
+ * the one place either is worked out. Skipped steps count as complete.
+ */
 export const progressLateral = sql.raw(`cross join lateral (
     select count(*) filter (where ws.status = 'complete')::int as completed,
            count(*)::int as total,
@@ -11,58 +16,56 @@ export const progressLateral = sql.raw(`cross join lateral (
     where ws.workshop_id = w.id
   ) progress`);
 
-export const workshopColumns = sql.raw(`w.id, w.title, w.original_idea, w.status, w.visibility, w.share_token,
-  w.org_id, w.team_id, w.template_id, w.created_at, w.updated_at,
-  progress.completed, progress.total, progress.current_step_id`);
+const progressJson = jsonObject<Progress>({ completed: 'progress.completed', total: 'progress.total' });
 
-export type WorkshopRow = {
-  id: string;
-  title: string;
-  original_idea: string;
-  status: WorkshopStatus;
-  visibility: 'private' | 'shared';
-  share_token: string | null;
-  org_id: string | null;
-  team_id: string | null;
-  template_id: string | null;
-  created_at: string;
-  updated_at: string;
-  completed: number;
-  total: number;
-  current_step_id: string | null;
-  role: string;
-};
-
-export interface WorkshopView {
-  id: string;
-  title: string;
-  originalIdea: string;
-  status: WorkshopStatus;
-  visibility: 'private' | 'shared';
-  role: string;
-  progress: { completed: number; total: number };
-  currentStepId: string | null;
-  orgId: string | null;
-  teamId: string | null;
-  templateId: string | null;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export function toWorkshopView(row: WorkshopRow): WorkshopView {
+/** A workshop `w` with `progressLateral` in scope, for a caller whose role is the SQL `role`. */
+function workshopFields(role: string): JsonFields<Workshop> {
   return {
-    id: row.id,
-    title: row.title,
-    originalIdea: row.original_idea,
-    status: row.status,
-    visibility: row.visibility,
-    role: row.role,
-    progress: { completed: row.completed, total: row.total },
-    currentStepId: row.current_step_id,
-    orgId: row.org_id,
-    teamId: row.team_id,
-    templateId: row.template_id,
-    createdAt: toIso(row.created_at),
-    updatedAt: toIso(row.updated_at),
+    id: 'w.id',
+    title: 'w.title',
+    originalIdea: 'w.original_idea',
+    status: 'w.status',
+    visibility: 'w.visibility',
+    role,
+    progress: progressJson,
+    currentStepId: 'progress.current_step_id',
+    orgId: 'w.org_id',
+    templateId: 'w.template_id',
+    createdAt: isoTime('w.created_at'),
+    updatedAt: isoTime('w.updated_at'),
   };
 }
+
+/** A workshop as lists show it (`Workshop`). */
+export const workshopJson = (role: string) => sql.raw(jsonObject<Workshop>(workshopFields(role)));
+
+/** A workshop with its steps (`WorkshopDetail`); the share token is shown to owners only. */
+export const workshopDetailJson = (role: string) =>
+  sql.raw(
+    jsonObject<WorkshopDetail>({
+      ...workshopFields(role),
+      shareToken: `case when ${role} = 'owner' then w.share_token end`,
+      steps: stepSummariesOfWorkshop(),
+    }),
+  );
+
+/** The read-only view behind a share link (`SharedWorkshop`). */
+export const sharedWorkshopJson = sql.raw(
+  jsonObject<SharedWorkshop>({
+    title: 'w.title',
+    originalIdea: 'w.original_idea',
+    status: 'w.status',
+    progress: progressJson,
+    currentStepId: 'progress.current_step_id',
+    createdAt: isoTime('w.created_at'),
+    updatedAt: isoTime('w.updated_at'),
+    steps: sharedStepsOfWorkshop(),
+  }),
+);
+
+/** The newest definition among the steps of workshop `w`: a renamed step changes the workshop's body. */
+export const newestStepDefinition = sql.raw(`(
+    select ${isoTime('max(d.updated_at)')}
+    from workshop_steps ws join step_definitions d on d.id = ws.step_id
+    where ws.workshop_id = w.id
+  )`);

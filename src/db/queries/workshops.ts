@@ -1,43 +1,24 @@
 import { type SQL, sql } from 'drizzle-orm';
 import { STEP_DEFINITIONS } from '../../domain/step-catalogue';
 import type { WorkshopStatus } from '../../domain/vocabulary';
+import type { Workshop, WorkshopDetail } from '../../schemas/workshops';
 import type { Database } from '../client';
-import type { IdempotencyRequest } from './idempotency';
 import {
   type IdempotencyBudget,
   type IdempotencyRecord,
+  type IdempotencyRequest,
   idempotencyStatements,
   keyLimitRefusal,
+  type Replay,
 } from './idempotency';
 import { ownedWorkshopCount, ownershipLock } from './ownership';
-import { progressLateral, type WorkshopRow, workshopColumns } from './workshop-view';
+import { newestStepDefinition, progressLateral, workshopDetailJson, workshopJson } from './workshop-view';
 
-export type StepSummaryRow = {
-  id: string;
-  position: number;
-  name: string;
-  status: 'not_started' | 'in_progress' | 'complete';
-  completion: 'ai_confirmed' | 'user_skipped' | null;
-  startedAt: string | null;
-  completedAt: string | null;
-  updatedAt: string;
-  definitionUpdatedAt: string;
-};
-
-export type WorkshopDetailRow = WorkshopRow & { steps: StepSummaryRow[] };
-
-const stepSummaries = sql.raw(`(
-    select json_agg(json_build_object(
-      'id', d.id, 'position', d.position, 'name', d.name, 'status', ws.status, 'completion', ws.completion,
-      'startedAt', ws.started_at, 'completedAt', ws.completed_at, 'updatedAt', ws.updated_at,
-      'definitionUpdatedAt', d.updated_at
-    ) order by d.position)
-    from workshop_steps ws join step_definitions d on d.id = ws.step_id
-    where ws.workshop_id = w.id
-  ) as steps`);
+/** A workshop as its member sees it, and the newest step definition it shows, for its ETag. */
+export type FoundWorkshop = { workshop: WorkshopDetail; newestDefinitionAt: string | null };
 
 function detailQuery(userId: string, workshopId: string | SQL): SQL {
-  return sql`select ${workshopColumns}, m.role, ${stepSummaries}
+  return sql`select ${workshopDetailJson('m.role')} as workshop, ${newestStepDefinition} as "newestDefinitionAt"
     from workshops w
     join workshop_members m on m.workshop_id = w.id and m.clerk_user_id = ${userId}
     ${progressLateral}
@@ -48,8 +29,8 @@ function detailQuery(userId: string, workshopId: string | SQL): SQL {
 export async function findWorkshopForMember(
   db: Database,
   params: { userId: string; workshopId: string },
-): Promise<WorkshopDetailRow | undefined> {
-  const { rows } = await db.execute<WorkshopDetailRow>(detailQuery(params.userId, params.workshopId));
+): Promise<FoundWorkshop | undefined> {
+  const { rows } = await db.execute<FoundWorkshop>(detailQuery(params.userId, params.workshopId));
   return rows[0];
 }
 
@@ -72,7 +53,7 @@ export function workshopListQuery(params: ListParams): SQL {
   const afterCursor = after
     ? sql`and (m.workshop_updated_at, m.workshop_id) < (${after.updatedAt}::timestamptz, ${after.id}::text)`
     : sql``;
-  return sql`select ${workshopColumns}, m.role
+  return sql`select ${workshopJson('m.role')} as workshop
     from (
       select m.workshop_id, m.role, m.workshop_updated_at from workshop_members m
       where m.clerk_user_id = ${params.userId} ${statusFilter} ${afterCursor}
@@ -84,9 +65,9 @@ export function workshopListQuery(params: ListParams): SQL {
     order by m.workshop_updated_at desc, m.workshop_id desc`;
 }
 
-export async function listWorkshopsForMember(db: Database, params: ListParams): Promise<WorkshopRow[]> {
-  const { rows } = await db.execute<WorkshopRow>(workshopListQuery(params));
-  return rows;
+export async function listWorkshopsForMember(db: Database, params: ListParams): Promise<Workshop[]> {
+  const { rows } = await db.execute<{ workshop: Workshop }>(workshopListQuery(params));
+  return rows.map((row) => row.workshop);
 }
 
 /** What the plan cap counts: workshops the user currently owns. */
@@ -110,10 +91,10 @@ export interface CreateParams {
 }
 
 export type CreateResult =
-  | { outcome: 'created'; workshop: WorkshopDetailRow }
+  | { outcome: 'created'; workshop: FoundWorkshop }
   | { outcome: 'cap_reached'; owned: number }
   | { outcome: 'key_limit_reached'; retryAt: Date }
-  | { outcome: 'replayed'; record: IdempotencyRecord; workshop: WorkshopDetailRow | undefined };
+  | { outcome: 'replayed'; replay: Replay<FoundWorkshop> };
 
 /**
  * One batch, so one round trip and one transaction: the per-user ownership lock comes first, so under READ
@@ -152,7 +133,7 @@ export async function createWorkshop(db: Database, params: CreateParams): Promis
       select v.id, w.id, v.step_id from new_workshop w, (values ${stepRows}) as v(id, step_id)
     )${remembered}
     select ${owned} as owned, ${params.idempotency ? sql.raw('exists (select 1 from remembered)') : sql.raw('false')} as remembered`);
-  const detail = db.execute<WorkshopDetailRow>(detailQuery(userId, workshopId));
+  const detail = db.execute<FoundWorkshop>(detailQuery(userId, workshopId));
   const capLock = db.execute(ownershipLock(userId));
 
   if (!params.idempotency) {
@@ -169,7 +150,7 @@ export async function createWorkshop(db: Database, params: CreateParams): Promis
     insertAll,
     detail,
     db.execute<IdempotencyRecord>(idempotency.recall),
-    db.execute<WorkshopDetailRow>(detailQuery(userId, sql`(${idempotency.recallResourceId})`)),
+    db.execute<FoundWorkshop>(detailQuery(userId, sql`(${idempotency.recallResourceId})`)),
   ]);
   const workshop = createdRow.rows[0];
   if (workshop) return { outcome: 'created', workshop };
@@ -177,7 +158,7 @@ export async function createWorkshop(db: Database, params: CreateParams): Promis
   const refusal = keyLimitRefusal(params.idempotency, budget.rows[0], record);
   if (refusal) return { outcome: 'key_limit_reached', retryAt: refusal.retryAt };
   if (record && !inserted.rows[0]?.remembered)
-    return { outcome: 'replayed', record, workshop: original.rows[0] };
+    return { outcome: 'replayed', replay: { record, resource: original.rows[0] ?? null } };
   return { outcome: 'cap_reached', owned: inserted.rows[0]?.owned ?? 0 };
 }
 
@@ -196,9 +177,9 @@ export interface UpdateParams {
 export interface UpdateResult {
   role: string | null;
   previousStatus: WorkshopStatus | null;
-  updated: boolean;
+  changed: boolean;
   /** The workshop after the statement, changed or not; undefined for a non-member. */
-  workshop: WorkshopDetailRow | undefined;
+  workshop: FoundWorkshop | undefined;
 }
 
 /** Access, version and transition are checked by the same statement that writes, so nothing can slip between. */
@@ -207,7 +188,7 @@ export async function updateWorkshop(db: Database, params: UpdateParams): Promis
   const status = params.status ?? null;
   const allowedFrom = `{${params.allowedFrom.join(',')}}`;
   const [outcome, detail] = await db.batch([
-    db.execute<{ role: string; previous_status: WorkshopStatus; updated: boolean }>(sql`
+    db.execute<{ role: string; previous_status: WorkshopStatus; changed: boolean }>(sql`
     with target as (
       select w.id, w.status, w.updated_at, m.role
       from workshops w join workshop_members m on m.workshop_id = w.id and m.clerk_user_id = ${params.userId}
@@ -224,14 +205,14 @@ export async function updateWorkshop(db: Database, params: UpdateParams): Promis
         and (${status}::text is null or t.status = ${status} or t.status = any(${allowedFrom}::text[]))
       returning w.id
     )
-    select t.role, t.status as previous_status, exists (select 1 from changed) as updated from target t`),
-    db.execute<WorkshopDetailRow>(detailQuery(params.userId, params.workshopId)),
+    select t.role, t.status as previous_status, exists (select 1 from changed) as changed from target t`),
+    db.execute<FoundWorkshop>(detailQuery(params.userId, params.workshopId)),
   ]);
   const row = outcome.rows[0];
   return {
     role: row?.role ?? null,
     previousStatus: row?.previous_status ?? null,
-    updated: row?.updated ?? false,
+    changed: row?.changed ?? false,
     workshop: detail.rows[0],
   };
 }
@@ -265,14 +246,14 @@ export async function findDeletionImpact(
 export async function deleteWorkshop(
   db: Database,
   params: { userId: string; workshopId: string },
-): Promise<{ role: string | null; deleted: boolean }> {
-  const { rows } = await db.execute<{ role: string; deleted: boolean }>(sql`
+): Promise<{ role: string | null; changed: boolean }> {
+  const { rows } = await db.execute<{ role: string; changed: boolean }>(sql`
     with target as (
       select m.role from workshop_members m where m.workshop_id = ${params.workshopId} and m.clerk_user_id = ${params.userId}
     ), removed as (
       delete from workshops w where w.id = ${params.workshopId} and exists (select 1 from target where role = 'owner')
       returning w.id
     )
-    select t.role, exists (select 1 from removed) as deleted from target t`);
-  return { role: rows[0]?.role ?? null, deleted: rows[0]?.deleted ?? false };
+    select t.role, exists (select 1 from removed) as changed from target t`);
+  return { role: rows[0]?.role ?? null, changed: rows[0]?.changed ?? false };
 }
