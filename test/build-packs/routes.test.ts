@@ -6,7 +6,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPackDocumentSchema } from '../../src/lib/build-pack/json';
 import { flatten, readPdf } from '../build-pack/pdf-text';
-import { expectProblem } from '../foundation/helpers';
 import {
   addMember,
   comparable,
@@ -23,6 +22,7 @@ import {
   UNKNOWN_WORKSHOP_ID,
   type Workshop,
 } from '../steps/support';
+import { expectProblem } from '../support/problem';
 import { createTestApp, jsonBody, type TestApp } from '../support/test-app';
 import {
   createPack,

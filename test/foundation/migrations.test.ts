@@ -8,8 +8,9 @@ import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateAndSeed } from '../../scripts/local-stack/migrate';
 import * as schema from '../../src/db/schema';
+import { DRIZZLE_DIR, REPO_ROOT, readJournal } from '../support/repo-files';
+import { schemaFingerprint } from '../support/schema-checks';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { DRIZZLE_DIR, REPO_ROOT, readJournal, schemaFingerprint } from './helpers';
 
 const run = promisify(execFile);
 const DRIZZLE_KIT = join(REPO_ROOT, 'node_modules/.bin/drizzle-kit');

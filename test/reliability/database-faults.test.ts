@@ -13,7 +13,7 @@
  *   neon-http batches                 one transaction: a failing statement rolls back the others
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblem } from '../foundation/helpers';
+import { expectProblem } from '../support/problem';
 import { createTestApp, jsonBody, type TestApp } from '../support/test-app';
 import { type FlakyProxy, startFlakyProxy } from './flaky-proxy';
 import { count, expectNoInternals, fingerprint, type Headers, pathSender, rows, tokenCache } from './support';

@@ -11,7 +11,6 @@
 import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblem } from '../foundation/helpers';
 import type { JsonSchema } from '../support/fuzz-arbitraries';
 import { resolve } from '../support/fuzz-arbitraries';
 import {
@@ -29,6 +28,7 @@ import {
   splitKey,
   VALID_BODIES,
 } from '../support/fuzz-routes';
+import { expectProblem } from '../support/problem';
 import { createTestApp, jsonBody, type TestApp } from '../support/test-app';
 import { nodeOnly } from '../support/test-target';
 import { fingerprint, type Headers, rows } from './support';

@@ -7,7 +7,7 @@
  * hash), src/db/queries/idempotency.ts (per-user lock, sweep, remember/recall) and the routes' replay.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblem } from '../foundation/helpers';
+import { expectProblem } from '../support/problem';
 import { createTestApp, jsonBody, type TestApp } from '../support/test-app';
 import { nodeOnly } from '../support/test-target';
 import { count, fingerprint, type Headers, rows, tokenCache } from './support';

@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import type { ProblemBody } from '../foundation/helpers';
+import type { ProblemBody } from '../support/problem';
 import { jsonBody, type TestApp } from '../support/test-app';
 
 /** The ten steps of docs/data-model.md, in order: slug and name. */

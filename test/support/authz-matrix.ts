@@ -7,7 +7,7 @@ import type pg from 'pg';
 import { expect } from 'vitest';
 import type { createApp } from '../../src/app';
 import { newId } from '../../src/lib/ids';
-import { expectProblem, type ProblemBody } from '../foundation/helpers';
+import { expectProblem, type ProblemBody } from './problem';
 import { jsonBody, type TestApp } from './test-app';
 
 type App = ReturnType<typeof createApp>;

@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
 import { STEP_DEFINITIONS } from '../../src/db/step-definitions';
 import { newId } from '../../src/lib/ids';
-import { expectProblem } from '../foundation/helpers';
 import {
   adminAccess,
   appRouteKeys,
@@ -38,6 +37,7 @@ import {
   statusesOf,
   USERS,
 } from '../support/authz-matrix';
+import { expectProblem } from '../support/problem';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 const CHALLENGE = STEP_DEFINITIONS[0];
