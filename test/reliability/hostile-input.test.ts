@@ -117,7 +117,7 @@ const LIMITED_ROUTES = (): readonly (readonly [
   ],
 ];
 
-describe('bodies over the limit → 413, however they arrive [body-limit.ts counts bytes]', () => {
+describe('bodies over the limit → 413, however they arrive: the bytes are counted, not the header', () => {
   for (const transport of ['honest', 'chunked', 'lying'] as const) {
     it.skipIf(transport === 'lying' && nodeOnly(LYING_LENGTH_IS_IN_PROCESS_ONLY))(
       `${transport} Content-Length: one byte over → 413 payload_too_large, nothing written; at the limit → accepted`,
@@ -368,7 +368,7 @@ describe('malformed JSON and wrong content types', () => {
     '{"a":"\\x41"}',
   ];
 
-  it('malformed JSON → 400 malformed_json on every body route, nothing written [create-router / errors.ts]', async () => {
+  it('malformed JSON → 400 malformed_json on every body route, nothing written', async () => {
     const before = await fingerprint(app);
     for (const route of routes) {
       for (const text of MALFORMED) {
