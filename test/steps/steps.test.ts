@@ -4,7 +4,6 @@ import { createTestApp, jsonBody, type TestApp } from '../support/test-app';
 import {
   addMember,
   type ContextBody,
-  comparable,
   completeFirst,
   completeStep,
   createWorkshop,
@@ -23,8 +22,6 @@ import {
   stepPath,
   stepRecord,
   stepRecords,
-  stranger,
-  UNKNOWN_WORKSHOP_ID,
   type Workshop,
   type WorkshopBody,
   type WorkshopDetailBody,
@@ -188,27 +185,6 @@ describe('GET /api/workshops/{workshopId}/steps', () => {
     const viewer = await addMember(t, workshop, 'viewer');
     expect((await listSteps(workshop, viewer)).items).toHaveLength(10);
   });
-
-  it('answers a non-member exactly as for a workshop that does not exist (404)', async () => {
-    const workshop = await createWorkshop(t);
-    const outsider = await stranger(t);
-    const hidden = await expectProblem(
-      await t.request(`/api/workshops/${workshop.id}/steps`, { headers: outsider }),
-      404,
-      'not_found',
-    );
-    const missing = await expectProblem(
-      await t.request(`/api/workshops/${UNKNOWN_WORKSHOP_ID}/steps`, { headers: outsider }),
-      404,
-      'not_found',
-    );
-    expect(comparable(hidden)).toEqual(comparable(missing));
-  });
-
-  it('answers 401 without a token', async () => {
-    const workshop = await createWorkshop(t);
-    await expectProblem(await t.request(`/api/workshops/${workshop.id}/steps`), 401, 'unauthorized');
-  });
 });
 
 describe('GET /api/workshops/{workshopId}/steps/{stepId}', () => {
@@ -265,22 +241,6 @@ describe('GET /api/workshops/{workshopId}/steps/{stepId}', () => {
       200,
     );
     expect(step.output).toEqual({ seen: 'by a viewer' });
-  });
-
-  it('answers a non-member exactly as for a workshop that does not exist (404)', async () => {
-    const workshop = await createWorkshop(t);
-    const outsider = await stranger(t);
-    const hidden = await expectProblem(
-      await getStep(t, workshop, 'challenge', { headers: outsider }),
-      404,
-      'not_found',
-    );
-    const missing = await expectProblem(
-      await t.request(stepPath(UNKNOWN_WORKSHOP_ID, 'challenge'), { headers: outsider }),
-      404,
-      'not_found',
-    );
-    expect(comparable(hidden)).toEqual(comparable(missing));
   });
 });
 
@@ -579,53 +539,6 @@ describe('PUT /api/workshops/{workshopId}/steps/{stepId}/output', () => {
     const step = await readJson<StepWithOutputBody>(await getStep(t, workshop, 'challenge'), 200);
     expect(step.output).toEqual(output);
   });
-
-  it('refuses a viewer with 403, nothing written', async () => {
-    const workshop = await createWorkshop(t);
-    const viewer = await addMember(t, workshop, 'viewer');
-    const before = await snapshot(workshop);
-    await expectProblem(
-      await putOutput(t, workshop, 'challenge', { a: 1 }, { headers: viewer }),
-      403,
-      'forbidden',
-    );
-    expect(await snapshot(workshop)).toEqual(before);
-  });
-
-  it('answers a non-member exactly as for a workshop that does not exist (404), nothing written', async () => {
-    const workshop = await createWorkshop(t);
-    const outsider = await stranger(t);
-    const before = await snapshot(workshop);
-    const hidden = await expectProblem(
-      await putOutput(t, workshop, 'challenge', { a: 1 }, { headers: outsider }),
-      404,
-      'not_found',
-    );
-    const missing = await expectProblem(
-      await putOutput(
-        t,
-        { ...workshop, id: UNKNOWN_WORKSHOP_ID },
-        'challenge',
-        { a: 1 },
-        { headers: outsider },
-      ),
-      404,
-      'not_found',
-    );
-    expect(comparable(hidden)).toEqual(comparable(missing));
-    expect(await snapshot(workshop)).toEqual(before);
-  });
-
-  it('answers 401 without a token, nothing written', async () => {
-    const workshop = await createWorkshop(t);
-    const before = await snapshot(workshop);
-    await expectProblem(
-      await putOutput(t, workshop, 'challenge', { a: 1 }, { headers: {} }),
-      401,
-      'unauthorized',
-    );
-    expect(await snapshot(workshop)).toEqual(before);
-  });
 });
 
 describe('POST /api/workshops/{workshopId}/steps/{stepId}/complete', () => {
@@ -771,42 +684,6 @@ describe('POST /api/workshops/{workshopId}/steps/{stepId}/complete', () => {
     await expectProblem(await completeStep(t, workshop, 'challenge', body), 400, 'validation_failed');
     expect(await snapshot(workshop)).toEqual(before);
   });
-
-  it('refuses a viewer with 403, nothing written', async () => {
-    const workshop = await createWorkshop(t);
-    const viewer = await addMember(t, workshop, 'viewer');
-    const before = await snapshot(workshop);
-    await expectProblem(
-      await completeStep(t, workshop, 'challenge', { by: 'ai' }, { headers: viewer }),
-      403,
-      'forbidden',
-    );
-    expect(await snapshot(workshop)).toEqual(before);
-  });
-
-  it('answers a non-member exactly as for a workshop that does not exist (404), nothing written', async () => {
-    const workshop = await createWorkshop(t);
-    const outsider = await stranger(t);
-    const before = await snapshot(workshop);
-    const hidden = await expectProblem(
-      await completeStep(t, workshop, 'challenge', { by: 'ai' }, { headers: outsider }),
-      404,
-      'not_found',
-    );
-    const missing = await expectProblem(
-      await completeStep(
-        t,
-        { ...workshop, id: UNKNOWN_WORKSHOP_ID },
-        'challenge',
-        { by: 'ai' },
-        { headers: outsider },
-      ),
-      404,
-      'not_found',
-    );
-    expect(comparable(hidden)).toEqual(comparable(missing));
-    expect(await snapshot(workshop)).toEqual(before);
-  });
 });
 
 describe('progress through the ten steps', () => {
@@ -949,21 +826,5 @@ describe('GET /api/workshops/{workshopId}/steps/{stepId}/context', () => {
       200,
     );
     expect(context.earlierSteps).toEqual([]);
-  });
-
-  it('answers a non-member exactly as for a workshop that does not exist (404)', async () => {
-    const workshop = await createWorkshop(t);
-    const outsider = await stranger(t);
-    const hidden = await expectProblem(
-      await getContext(t, workshop, 'challenge', { headers: outsider }),
-      404,
-      'not_found',
-    );
-    const missing = await expectProblem(
-      await getContext(t, { ...workshop, id: UNKNOWN_WORKSHOP_ID }, 'challenge', { headers: outsider }),
-      404,
-      'not_found',
-    );
-    expect(comparable(hidden)).toEqual(comparable(missing));
   });
 });
