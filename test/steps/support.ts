@@ -290,3 +290,17 @@ export function freshSessionId(): string {
   const rest = Array.from(bytes, (byte) => alphabet[byte % alphabet.length]).join('');
   return `ses_t${rest}`;
 }
+
+export const listSteps = async (t: TestApp, workshop: Workshop, headers: Headers = workshop.headers) =>
+  readJson<{ items: StepBody[] }>(await t.request(`/api/workshops/${workshop.id}/steps`, { headers }), 200);
+
+export const getWorkshop = async (t: TestApp, workshop: Workshop) =>
+  readJson<WorkshopDetailBody>(
+    await t.request(`/api/workshops/${workshop.id}`, { headers: workshop.headers }),
+    200,
+  );
+
+/** Everything the database holds about a workshop's steps and status, to prove a refused request wrote nothing. */
+export async function stepsSnapshot(t: TestApp, workshop: Workshop) {
+  return { steps: await stepRecords(t, workshop.id), workshop: await workshopRecord(t, workshop.id) };
+}
