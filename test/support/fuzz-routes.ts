@@ -106,6 +106,10 @@ export function headersFor(testApp: TestApp, key: string, fixture: RouteFixture,
   return { ...fixture.headers, ...signature };
 }
 
+/** The step-output route of the fixture's workshop, on its first step. */
+export const stepOutputPath = (fixture: RouteFixture): string =>
+  fillPath(splitKey(STEP_OUTPUT_ROUTE).path, fixture.params);
+
 export interface RouteFixture {
   /** Headers of the fixture's owner, who is an admin on the pro plan. */
   headers: Record<string, string>;
