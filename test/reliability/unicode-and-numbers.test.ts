@@ -1,3 +1,7 @@
+/**
+ * Unicode that must round-trip byte for byte, and numbers JSON can write but not every reader can hold:
+ * stored exactly or refused cleanly, never a 500.
+ */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRouteFixture, fillPath, type RouteFixture, stepOutputPath } from '../support/fuzz-routes';
 import { createTestApp, jsonBody, type TestApp } from '../support/test-app';

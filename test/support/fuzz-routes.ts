@@ -18,13 +18,7 @@ type App = ReturnType<typeof createApp>;
 /** src/middleware/body-limit.ts: the step-output route allows 4 KiB of envelope around its 256 KiB. */
 export const STEP_OUTPUT_BODY_LIMIT_BYTES = STEP_OUTPUT_LIMIT_BYTES + 4 * 1024;
 
-export {
-  CLERK_WEBHOOK_ROUTE,
-  IDEMPOTENT_CREATES,
-  STEP_OUTPUT_ROUTE,
-  VALID_BODIES,
-  VALID_OUTCOMES,
-} from './route-catalogue';
+export { CLERK_WEBHOOK_ROUTE, STEP_OUTPUT_ROUTE } from './route-catalogue';
 export { DEFAULT_BODY_LIMIT_BYTES, STEP_OUTPUT_LIMIT_BYTES };
 
 export interface BodyRoute {
