@@ -41,6 +41,16 @@ export function appRouteKeys(app: App): RouteKey[] {
   return [...keys].sort() as RouteKey[];
 }
 
+/** The `operationId` of every operation in the app's OpenAPI registry, by `METHOD /path`. */
+export function appOperationIds(app: App): Record<string, string | undefined> {
+  const ids: Record<string, string | undefined> = {};
+  for (const definition of app.openAPIRegistry.definitions) {
+    if (definition.type === 'route')
+      ids[`${definition.route.method.toUpperCase()} ${definition.route.path}`] = definition.route.operationId;
+  }
+  return ids;
+}
+
 export const CALLERS = ['owner', 'editor', 'viewer', 'nonMember', 'admin', 'anonymous', 'badToken'] as const;
 export type CallerName = (typeof CALLERS)[number];
 

@@ -20,6 +20,8 @@ export type Access = 'public' | 'clerkSignature' | 'signedIn' | 'member' | 'edit
 export type Precondition = 'shareLink' | 'buildPack' | 'challengeOutput';
 
 export interface Operation {
+  /** The operation's `operationId` in the OpenAPI document. */
+  operationId: string;
   access: Access;
   /** The status (or the statuses the contract leaves open) of the smallest succeeding call. */
   succeeds: number | readonly number[];
@@ -69,16 +71,32 @@ export const NEW_MEMBER = 'user_newcomer';
 
 export const ROUTE_CATALOGUE = {
   // Public
-  'GET /': { access: 'public', succeeds: 200, databaseFree: true },
-  'GET /api': { access: 'public', succeeds: 200, databaseFree: true },
-  'GET /api/health': { access: 'public', succeeds: 200 },
-  'GET /api/health/live': { access: 'public', succeeds: 200, databaseFree: true },
-  'GET /api/openapi.json': { access: 'public', succeeds: 200, databaseFree: true },
-  'GET /api/docs': { access: 'public', succeeds: 200, databaseFree: true },
-  'GET /api/step-definitions': { access: 'public', succeeds: 200, conditional: 'public' },
-  'GET /api/shared/{shareToken}': { access: 'public', succeeds: 200, needs: ['shareLink'] },
+  'GET /': { operationId: 'getRoot', access: 'public', succeeds: 200, databaseFree: true },
+  'GET /api': { operationId: 'getApiIndex', access: 'public', succeeds: 200, databaseFree: true },
+  'GET /api/health': { operationId: 'getReadiness', access: 'public', succeeds: 200 },
+  'GET /api/health/live': { operationId: 'getLiveness', access: 'public', succeeds: 200, databaseFree: true },
+  'GET /api/openapi.json': {
+    operationId: 'getOpenApiDocument',
+    access: 'public',
+    succeeds: 200,
+    databaseFree: true,
+  },
+  'GET /api/docs': { operationId: 'getApiReference', access: 'public', succeeds: 200, databaseFree: true },
+  'GET /api/step-definitions': {
+    operationId: 'listStepDefinitions',
+    access: 'public',
+    succeeds: 200,
+    conditional: 'public',
+  },
+  'GET /api/shared/{shareToken}': {
+    operationId: 'getSharedWorkshop',
+    access: 'public',
+    succeeds: 200,
+    needs: ['shareLink'],
+  },
 
   [CLERK_WEBHOOK_ROUTE]: {
+    operationId: 'receiveClerkWebhook',
     access: 'clerkSignature',
     succeeds: 200,
     // An update of a user nobody knows: acknowledged, and nothing in any fixture changes.
@@ -88,6 +106,7 @@ export const ROUTE_CATALOGUE = {
 
   // Admin. Writes the description the step already has, so the seeded definitions stay as they are.
   'PATCH /api/step-definitions/{stepId}': {
+    operationId: 'updateStepDefinition',
     access: 'admin',
     succeeds: 200,
     params: { stepId: CHALLENGE.id },
@@ -96,9 +115,10 @@ export const ROUTE_CATALOGUE = {
   },
 
   // Any signed-in caller
-  'GET /api/me': { access: 'signedIn', succeeds: 200 },
-  'GET /api/workshops': { access: 'signedIn', succeeds: 200 },
+  'GET /api/me': { operationId: 'getMe', access: 'signedIn', succeeds: 200 },
+  'GET /api/workshops': { operationId: 'listWorkshops', access: 'signedIn', succeeds: 200 },
   'POST /api/workshops': {
+    operationId: 'createWorkshop',
     access: 'signedIn',
     succeeds: 201,
     body: { originalIdea: 'Anyone signed in may start a workshop', title: 'A catalogue workshop' },
@@ -108,22 +128,39 @@ export const ROUTE_CATALOGUE = {
   },
 
   // Workshops
-  'GET /api/workshops/{workshopId}': { access: 'member', succeeds: 200, conditional: 'member' },
+  'GET /api/workshops/{workshopId}': {
+    operationId: 'getWorkshop',
+    access: 'member',
+    succeeds: 200,
+    conditional: 'member',
+  },
   'PATCH /api/workshops/{workshopId}': {
+    operationId: 'updateWorkshop',
     access: 'editor',
     succeeds: 200,
     body: { title: 'Renamed' },
     validBodyOutcomes: [200, 409],
   },
-  'DELETE /api/workshops/{workshopId}': { access: 'owner', succeeds: 204, query: '?confirm=true' },
+  'DELETE /api/workshops/{workshopId}': {
+    operationId: 'deleteWorkshop',
+    access: 'owner',
+    succeeds: 204,
+    query: '?confirm=true',
+  },
 
   // Sharing
-  'PUT /api/workshops/{workshopId}/share': { access: 'owner', succeeds: 200 },
-  'DELETE /api/workshops/{workshopId}/share': { access: 'owner', succeeds: 204, needs: ['shareLink'] },
+  'PUT /api/workshops/{workshopId}/share': { operationId: 'shareWorkshop', access: 'owner', succeeds: 200 },
+  'DELETE /api/workshops/{workshopId}/share': {
+    operationId: 'unshareWorkshop',
+    access: 'owner',
+    succeeds: 204,
+    needs: ['shareLink'],
+  },
 
   // Members
-  'GET /api/workshops/{workshopId}/members': { access: 'member', succeeds: 200 },
+  'GET /api/workshops/{workshopId}/members': { operationId: 'listMembers', access: 'member', succeeds: 200 },
   'PUT /api/workshops/{workshopId}/members/{clerkUserId}': {
+    operationId: 'putMember',
     access: 'owner',
     succeeds: 201,
     params: { clerkUserId: NEW_MEMBER },
@@ -131,20 +168,23 @@ export const ROUTE_CATALOGUE = {
     validBodyOutcomes: [200, 201, 409],
   },
   'DELETE /api/workshops/{workshopId}/members/{clerkUserId}': {
+    operationId: 'removeMember',
     access: 'owner',
     succeeds: 204,
     params: { clerkUserId: FIXTURE_USERS.viewer },
   },
 
   // Steps
-  'GET /api/workshops/{workshopId}/steps': { access: 'member', succeeds: 200 },
+  'GET /api/workshops/{workshopId}/steps': { operationId: 'listSteps', access: 'member', succeeds: 200 },
   'GET /api/workshops/{workshopId}/steps/{stepId}': {
+    operationId: 'getStep',
     access: 'member',
     succeeds: 200,
     params: { stepId: CHALLENGE.id },
     conditional: 'member',
   },
   [STEP_OUTPUT_ROUTE]: {
+    operationId: 'saveStepOutput',
     access: 'editor',
     succeeds: 200,
     params: { stepId: CHALLENGE.id },
@@ -152,6 +192,7 @@ export const ROUTE_CATALOGUE = {
     validBodyOutcomes: [200, 409, 413],
   },
   'POST /api/workshops/{workshopId}/steps/{stepId}/complete': {
+    operationId: 'completeStep',
     access: 'editor',
     succeeds: 200,
     params: { stepId: CHALLENGE.id },
@@ -161,18 +202,32 @@ export const ROUTE_CATALOGUE = {
     validBodyOutcomes: [200, 409, 428],
   },
   'GET /api/workshops/{workshopId}/steps/{stepId}/context': {
+    operationId: 'getStepContext',
     access: 'member',
     succeeds: 200,
     params: { stepId: 'stakeholder-mapping' },
   },
 
   // Sessions. Ending a session never persisted is allowed for members and writes nothing.
-  'GET /api/workshops/{workshopId}/sessions': { access: 'member', succeeds: 200 },
-  'POST /api/workshops/{workshopId}/sessions/{sessionId}/end': { access: 'member', succeeds: [200, 204] },
+  'GET /api/workshops/{workshopId}/sessions': {
+    operationId: 'listSessions',
+    access: 'member',
+    succeeds: 200,
+  },
+  'POST /api/workshops/{workshopId}/sessions/{sessionId}/end': {
+    operationId: 'endSession',
+    access: 'member',
+    succeeds: [200, 204],
+  },
 
   // Build packs
-  'GET /api/workshops/{workshopId}/build-packs': { access: 'member', succeeds: 200 },
+  'GET /api/workshops/{workshopId}/build-packs': {
+    operationId: 'listBuildPacks',
+    access: 'member',
+    succeeds: 200,
+  },
   'POST /api/workshops/{workshopId}/build-packs': {
+    operationId: 'createBuildPack',
     access: 'editor',
     succeeds: 201,
     body: { format: 'markdown', title: 'Pack' },
@@ -181,17 +236,20 @@ export const ROUTE_CATALOGUE = {
     idempotentCreate: true,
   },
   'GET /api/workshops/{workshopId}/build-packs/{packId}': {
+    operationId: 'getBuildPack',
     access: 'member',
     succeeds: 200,
     needs: ['buildPack'],
   },
   'GET /api/workshops/{workshopId}/build-packs/{packId}/content': {
+    operationId: 'getBuildPackContent',
     access: 'member',
     succeeds: 200,
     needs: ['buildPack'],
     conditional: 'member',
   },
   'DELETE /api/workshops/{workshopId}/build-packs/{packId}': {
+    operationId: 'deleteBuildPack',
     access: 'editor',
     succeeds: 204,
     needs: ['buildPack'],

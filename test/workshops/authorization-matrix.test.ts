@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
 import { newId } from '../../src/lib/ids';
 import {
+  appOperationIds,
   appRouteKeys,
   CALLERS,
   type CallerName,
@@ -153,6 +154,11 @@ describe('the route list', () => {
   it('has an entry in the route catalogue for every route (add one when you add a route)', () => {
     const missing = ROUTES.filter((key) => !(key in ROUTE_CATALOGUE));
     expect(missing, `routes without an entry in the route catalogue: ${missing.join(', ')}`).toEqual([]);
+  });
+
+  it('names each operation by the operationId the OpenAPI document gives it', () => {
+    const catalogued = Object.fromEntries(OPERATION_KEYS.map((key) => [key, operation(key).operationId]));
+    expect(catalogued).toEqual(appOperationIds(createApp()));
   });
 });
 
