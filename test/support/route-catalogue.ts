@@ -67,7 +67,7 @@ export const FIXTURE_USERS = {
 } as const;
 
 /** The member the smallest "add a member" call adds. */
-export const NEW_MEMBER = 'user_newcomer';
+const NEW_MEMBER = 'user_newcomer';
 
 export const ROUTE_CATALOGUE = {
   // Public
@@ -261,8 +261,6 @@ export type OperationKey = keyof typeof ROUTE_CATALOGUE;
 export const OPERATION_KEYS = Object.keys(ROUTE_CATALOGUE) as OperationKey[];
 
 export const operation = (key: OperationKey): Operation => ROUTE_CATALOGUE[key];
-
-export const isCatalogued = (key: string): key is OperationKey => key in ROUTE_CATALOGUE;
 
 export function splitKey(key: RouteKey): { method: string; path: string } {
   const space = key.indexOf(' ');

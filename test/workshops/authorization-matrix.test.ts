@@ -38,21 +38,29 @@ import {
   operation,
   type Precondition,
   ROUTE_CATALOGUE,
+  STEP_OUTPUT_ROUTE,
+  VALID_BODIES,
 } from '../support/route-catalogue';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 /** What each precondition of the catalogue takes, done by the owner; returns the path parameters it makes. */
 const PREPARE: Readonly<Record<Precondition, (context: PrepareContext) => Promise<PathParams>>> = {
   challengeOutput: async ({ asOwner, workshopId }) => {
-    await asOwner('PUT', `/api/workshops/${workshopId}/steps/challenge/output`, 200, {
-      output: { statement: 'How might we help shift workers eat well?' },
-    });
+    await asOwner(
+      'PUT',
+      `/api/workshops/${workshopId}/steps/challenge/output`,
+      200,
+      VALID_BODIES[STEP_OUTPUT_ROUTE],
+    );
     return {};
   },
   buildPack: async ({ asOwner, workshopId }) => {
-    const pack = (await asOwner('POST', `/api/workshops/${workshopId}/build-packs`, 201, {
-      format: 'markdown',
-    })) as { id: string };
+    const pack = (await asOwner(
+      'POST',
+      `/api/workshops/${workshopId}/build-packs`,
+      201,
+      VALID_BODIES['POST /api/workshops/{workshopId}/build-packs'],
+    )) as { id: string };
     return { packId: pack.id };
   },
   shareLink: async ({ asOwner, workshopId }) => {
