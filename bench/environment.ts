@@ -8,6 +8,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
+import { generateWebhookSigningSecret } from '../scripts/local-auth/clerk-webhook';
 import { generateSigningKeyPair } from '../scripts/local-auth/keys';
 import { localClerkEnv } from '../scripts/local-auth/local-clerk';
 import { type MintOptions, mintSessionToken } from '../scripts/local-auth/mint-token';
@@ -87,6 +88,7 @@ export async function startBenchEnvironment(): Promise<BenchEnvironment> {
     const config: Record<string, string> = {
       ...stack.env,
       ...localClerkEnv(keys),
+      CLERK_WEBHOOK_SIGNING_SECRET: generateWebhookSigningSecret(),
       CORS_ORIGINS: 'http://localhost:5173',
       LOG_LEVEL: 'silent',
       WORKSHOP_CAPS: BENCH_WORKSHOP_CAPS,

@@ -106,7 +106,7 @@ export function roundTripRows(results: readonly RoundTripResult[], missing: read
       target: '1',
       measured: 'no bench request',
       verdict: 'FAIL',
-      note: 'documented in /api/openapi.json but bench/routes.ts has no case for it',
+      note: 'documented in /api/openapi.json but missing from the route catalogue (test/support/route-catalogue.ts)',
     });
   }
   return rows;

@@ -2,6 +2,7 @@
  * A pass-through in front of the local SQL-over-HTTP endpoint that records what the driver sends, so the
  * bench can show which statements a route makes and replay exactly the same SQL through the raw driver.
  * Only the app's "capture" port talks to it; every timed request goes to the endpoint directly.
+ * It exists because the endpoint's fault injection delays or breaks requests but never records them.
  */
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';

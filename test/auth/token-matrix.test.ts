@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest
 import { generateSigningKeyPair } from '../../scripts/local-auth/keys';
 import { LOCAL_AUTHORIZED_PARTY, LOCAL_ISSUER } from '../../scripts/local-auth/local-clerk';
 import { mintSessionToken } from '../../scripts/local-auth/mint-token';
-import { expectProblem } from '../foundation/helpers';
+import { expectProblem } from '../support/problem';
 import { createTestApp, jsonBody, type TestApp } from '../support/test-app';
 
 /**

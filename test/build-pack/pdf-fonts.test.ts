@@ -71,7 +71,7 @@ describe('every character DejaVu Sans has', () => {
   });
 });
 
-describe('module boundaries', () => {
+describe('which renderers load the PDF fonts', () => {
   function reachable(entry: string, seen = new Set<string>()): Set<string> {
     if (seen.has(entry)) return seen;
     seen.add(entry);
@@ -83,12 +83,12 @@ describe('module boundaries', () => {
     return seen;
   }
 
-  it.each(['markdown', 'json'])('%s.ts never reaches pdf-lib, fontkit or the fonts', (entry) => {
+  it.each(['markdown', 'json'])('the %s renderer never loads pdf-lib, fontkit or the fonts', (entry) => {
     const modules = [...reachable(entry)];
     expect(modules.filter((module) => /pdf|fontkit|fonts\//.test(module))).toEqual([]);
   });
 
-  it('pdf.ts is what reaches the fonts', () => {
+  it('the PDF renderer is the one that loads the fonts', () => {
     expect([...reachable('pdf')]).toEqual(expect.arrayContaining(['fonts/dejavu-sans-regular', 'pdf-lib']));
   });
 });

@@ -8,8 +8,8 @@ import { type ServerType, serve } from '@hono/node-server';
 import { PDFDocument } from 'pdf-lib';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { MAX_LAYOUT_WORK, MAX_PDF_PAGES } from '../../src/build-pack/pdf-page-flow';
-import { expectProblem } from '../foundation/helpers';
 import { completeStep, createWorkshop, putOutput, STEP_IDS, type Workshop } from '../steps/support';
+import { expectProblem } from '../support/problem';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { createPack, packPath } from './support';
 

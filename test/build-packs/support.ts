@@ -1,9 +1,11 @@
 import { expect } from 'vitest';
 import type { BuildPack } from '../../src/schemas/build-packs';
-import type { Headers, Workshop } from '../steps/support';
+import { type Headers, putOutput, type Workshop } from '../steps/support';
 import { jsonBody, type TestApp } from '../support/test-app';
 
 export type PackFormat = 'markdown' | 'json' | 'pdf';
+
+export const FORMATS: readonly PackFormat[] = ['markdown', 'json', 'pdf'];
 
 /** A build pack as the API answers it. */
 export type PackBody = BuildPack;
@@ -125,4 +127,15 @@ export function etagOf(response: Response): string {
   const etag = response.headers.get('etag');
   expect(etag).toMatch(/^(W\/)?"[\x21\x23-\x7e]+"$/);
   return etag ?? '';
+}
+
+/** Saves a step output as the workshop's owner; fails the test unless it is accepted. */
+export async function writeOutput(
+  t: TestApp,
+  workshop: Workshop,
+  stepId: string,
+  output: Record<string, unknown>,
+): Promise<void> {
+  const response = await putOutput(t, workshop, stepId, output);
+  expect(response.status, await response.clone().text()).toBe(200);
 }

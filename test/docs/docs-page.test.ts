@@ -100,7 +100,7 @@ describe('GET /api/docs', () => {
   });
 });
 
-describe('scripts/copy-static-assets.mjs', () => {
+describe('copying static assets after install', () => {
   it("copies Scalar's standalone bundle to public/assets/scalar/standalone.js", () => {
     copyStaticAssets();
     const entry = createRequire(import.meta.url).resolve('@scalar/api-reference');

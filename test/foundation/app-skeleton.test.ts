@@ -1,7 +1,9 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { ConfigError, DEFAULT_WORKSHOP_CAPS, loadConfig } from '../../src/env';
+import { expectProblem } from '../support/problem';
 import { createTestApp, type TestApp } from '../support/test-app';
-import { expectProblem, UUID } from './helpers';
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 const ALLOWED_ORIGIN = 'http://localhost:5173';
 const LIMIT = 64 * 1024;

@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { readJournal } from '../support/repo-files';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { readJournal } from './helpers';
 
 interface HealthBody {
   status: 'ok' | 'unavailable';

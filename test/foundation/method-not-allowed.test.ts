@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectProblem } from '../support/problem';
 import { createTestApp, type TestApp } from '../support/test-app';
-import { expectProblem } from './helpers';
 
 const ALLOWED_ORIGIN = 'http://localhost:5173';
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;

@@ -8,8 +8,9 @@ import { getTableConfig, type PgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateAndSeed } from '../../scripts/local-stack/migrate';
 import * as schema from '../../src/db/schema';
+import { DRIZZLE_DIR, REPO_ROOT, readJournal } from '../support/repo-files';
+import { schemaFingerprint } from '../support/schema-checks';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { DRIZZLE_DIR, REPO_ROOT, readJournal, schemaFingerprint } from './helpers';
 
 const run = promisify(execFile);
 const DRIZZLE_KIT = join(REPO_ROOT, 'node_modules/.bin/drizzle-kit');
@@ -133,7 +134,7 @@ describe('drizzle migrations on an empty database', () => {
     expect(await schemaFingerprint(empty.sql)).toEqual(await schemaFingerprint(template.sql));
   });
 
-  it('create every table, column, nullability, key, check and index that src/db/schema.ts declares', async () => {
+  it('create every table, column, nullability, key, check and index that the Drizzle schema declares', async () => {
     const normalise = (type: string) => type.replaceAll(' (', '(');
     for (const table of TABLES) {
       const config = getTableConfig(table);
@@ -192,9 +193,9 @@ describe('drizzle migrations on an empty database', () => {
   });
 });
 
-describe('schema.ts and the generated migrations', () => {
+describe('the Drizzle schema and the generated migrations', () => {
   it(
-    'are in sync: drizzle-kit generate against a copy of drizzle/ writes no new migration and says nothing to migrate',
+    'are in sync: drizzle-kit generate against a copy of the migrations folder writes no new migration and says nothing to migrate',
     async () => {
       const realBefore = listFiles(DRIZZLE_DIR);
       const { output, added } = await generateAgainst('copy');

@@ -10,8 +10,8 @@ import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { migrateAndSeed } from '../../scripts/local-stack/migrate';
 import { seedStepDefinitions } from '../../src/db/seed';
+import { DRIZZLE_DIR, readJournal } from '../support/repo-files';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { DRIZZLE_DIR, readJournal } from './helpers';
 
 const MIGRATION_TO_JSON = '0004_step_outputs_keep_key_order';
 

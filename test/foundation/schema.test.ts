@@ -3,8 +3,8 @@ import { drizzle } from 'drizzle-orm/node-postgres';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedStepDefinitions } from '../../src/db/seed';
+import { pgError } from '../support/schema-checks';
 import { createTestDatabase, type TestDatabase } from '../support/test-database';
-import { pgError } from './helpers';
 
 const TABLE_COLUMNS: Record<string, string[]> = {
   workshops: [

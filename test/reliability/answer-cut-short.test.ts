@@ -7,7 +7,7 @@
  * and src/db/round-trip-record.ts records what happened; src/middleware/errors.ts decides from that).
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblem } from '../foundation/helpers';
+import { expectProblem } from '../support/problem';
 import { createTestApp, type TestApp } from '../support/test-app';
 import { count, expectNoInternals, pathSender, rows } from './support';
 

@@ -13,7 +13,7 @@
  *   neon-http batches                 one transaction: a failing statement rolls back the others
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblem } from '../foundation/helpers';
+import { expectProblem } from '../support/problem';
 import { createTestApp, jsonBody, type TestApp } from '../support/test-app';
 import { type FlakyProxy, startFlakyProxy } from './flaky-proxy';
 import { count, expectNoInternals, fingerprint, type Headers, pathSender, rows, tokenCache } from './support';
@@ -115,7 +115,7 @@ const ROUTE_CLASSES = (): readonly (readonly [string, string, string, unknown?])
 ];
 
 describe('the database refusing connections', () => {
-  it('every route class answers 503 problem+json database_unavailable with Retry-After and no internals [errors.ts unavailable → 503]', async () => {
+  it('every route class answers 503 problem+json database_unavailable with Retry-After and no internals', async () => {
     const before = await fingerprint(app);
     app.endpoint.setFaults({ refuse: true }, app.database.name);
     for (const [label, method, path, body] of ROUTE_CLASSES()) {
@@ -127,7 +127,7 @@ describe('the database refusing connections', () => {
     expect(await fingerprint(app)).toEqual(before);
   });
 
-  it('/api/health answers 503 (database down) within its bound while /api/health/live stays 200 [health.ts]', async () => {
+  it('/api/health answers 503 (database down) within its bound while /api/health/live stays 200', async () => {
     app.endpoint.setFaults({ refuse: true }, app.database.name);
     const { result: health, ms } = await timed(() => app.request('/api/health'));
     const text = await health.text();
@@ -227,7 +227,7 @@ describe('retries', () => {
     ['DELETE a build pack', false, 'DELETE', `/api/workshops/${workshopId}/build-packs/${packId}`],
   ];
 
-  it('with the endpoint refusing throughout: safe requests are tried 3 times, unsafe ones exactly once [database.ts retriesFor]', async () => {
+  it('with the endpoint refusing throughout: safe requests are tried 3 times, unsafe ones exactly once', async () => {
     app.endpoint.setFaults({ refuse: true }, app.database.name);
     const attempts: Record<string, number> = {};
     const expected: Record<string, number> = {};
@@ -240,7 +240,7 @@ describe('retries', () => {
     expect(attempts).toEqual(expected);
   });
 
-  it('a GET refused once is retried and succeeds: the client never sees the hiccup [resilient-fetch.ts retry loop]', async () => {
+  it('a GET refused once is retried and succeeds: the client never sees the hiccup', async () => {
     proxy.dropNext(1);
     const seen = proxy.seen();
     const { result, roundTrips } = await app.countRoundTrips(() =>
@@ -581,7 +581,7 @@ describe('the database stalling', () => {
     }
   });
 
-  it('/api/health answers 503 within HEALTH_TIMEOUT_MS while /api/health/live stays 200 at once [health.ts timeout]', async () => {
+  it('/api/health answers 503 within HEALTH_TIMEOUT_MS while /api/health/live stays 200 at once', async () => {
     app.endpoint.setFaults({ stall: true }, app.database.name);
     const [health, live] = await Promise.all([
       timed(() => app.request('/api/health')),

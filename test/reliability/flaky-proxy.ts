@@ -1,8 +1,9 @@
 /**
  * A pass-through HTTP proxy in front of the local SQL endpoint that can drop the next N requests (the
- * connection is destroyed without an answer, like the endpoint's `refuse`), and counts what it saw.
- * The endpoint's own faults are switched per database and stay on until cleared; this gives "refused
- * once, then fine" deterministically, which is what a retry needs to be observed.
+ * connection is destroyed without an answer, like the endpoint's `refuse`) or lose their answers after
+ * they committed (like its `cutBody`), and counts what it saw.
+ * It exists because the endpoint's faults stay on until cleared, so only a count here gives "refused once,
+ * then fine" without racing the retry, which is what a retry test needs.
  */
 import { createServer, request as forward } from 'node:http';
 import type { AddressInfo } from 'node:net';

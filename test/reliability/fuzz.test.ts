@@ -5,9 +5,9 @@
  * schema. Reproduce a failure with FUZZ_SEED=<seed printed in the failure>.
  */
 import { describe, expect, it } from 'vitest';
-import { VALID_OUTCOMES } from '../support/fuzz-routes';
 import { fuzzRoute, fuzzSeed, summarise } from '../support/fuzz-runner';
 import { useFuzzTarget } from '../support/fuzz-target';
+import { VALID_OUTCOMES } from '../support/route-catalogue';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 300);
 const SEED = fuzzSeed();

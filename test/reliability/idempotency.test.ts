@@ -8,8 +8,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PackBody } from '../build-packs/support';
-import { expectProblem } from '../foundation/helpers';
 import type { WorkshopBody } from '../steps/support';
+import { expectProblem } from '../support/problem';
 import { createTestApp, jsonBody, type TestApp } from '../support/test-app';
 import { nodeOnly } from '../support/test-target';
 import { count, fingerprint, type Headers, rows, tokenCache } from './support';

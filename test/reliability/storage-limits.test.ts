@@ -11,7 +11,6 @@ import {
   MAX_SESSIONS_PER_WORKSHOP,
 } from '../../src/domain/storage-limits';
 import { postPack } from '../build-packs/support';
-import { expectProblem } from '../foundation/helpers';
 import {
   addMember,
   createWorkshop,
@@ -21,6 +20,7 @@ import {
   newUser,
   type Workshop,
 } from '../steps/support';
+import { expectProblem } from '../support/problem';
 import { createTestApp, jsonBody, type TestApp } from '../support/test-app';
 import { count, fingerprint } from './support';
 

@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblem } from '../foundation/helpers';
 import {
   addMember,
   completeStep,
@@ -19,6 +18,7 @@ import {
   stranger,
   type Workshop,
 } from '../steps/support';
+import { expectProblem } from '../support/problem';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 const ALLOWED_ORIGIN = 'http://localhost:5173';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblem } from '../foundation/helpers';
+import { expectProblem } from '../support/problem';
 import { createTestApp, jsonBody, type TestApp } from '../support/test-app';
 import {
   createWorkshop,

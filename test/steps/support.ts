@@ -2,7 +2,7 @@ import { expect } from 'vitest';
 import type { EndedSession, Session } from '../../src/schemas/sessions';
 import type { Step, StepContext, StepWithOutput } from '../../src/schemas/steps';
 import type { WorkshopDetail, Workshop as WorkshopShape } from '../../src/schemas/workshops';
-import type { ProblemBody } from '../foundation/helpers';
+import type { ProblemBody } from '../support/problem';
 import { jsonBody, type TestApp } from '../support/test-app';
 
 /** The ten steps of docs/data-model.md, in order: slug and name. */
@@ -240,4 +240,18 @@ export function freshSessionId(): string {
   const bytes = crypto.getRandomValues(new Uint8Array(23));
   const rest = Array.from(bytes, (byte) => alphabet[byte % alphabet.length]).join('');
   return `ses_t${rest}`;
+}
+
+export const listSteps = async (t: TestApp, workshop: Workshop, headers: Headers = workshop.headers) =>
+  readJson<{ items: StepBody[] }>(await t.request(`/api/workshops/${workshop.id}/steps`, { headers }), 200);
+
+export const getWorkshop = async (t: TestApp, workshop: Workshop) =>
+  readJson<WorkshopDetailBody>(
+    await t.request(`/api/workshops/${workshop.id}`, { headers: workshop.headers }),
+    200,
+  );
+
+/** Everything the database holds about a workshop's steps and status, to prove a refused request wrote nothing. */
+export async function stepsSnapshot(t: TestApp, workshop: Workshop) {
+  return { steps: await stepRecords(t, workshop.id), workshop: await workshopRecord(t, workshop.id) };
 }

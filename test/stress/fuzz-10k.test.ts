@@ -4,9 +4,9 @@
  * at full size. FUZZ_RUNS overrides the count, FUZZ_SEED reproduces a run.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { VALID_OUTCOMES } from '../support/fuzz-routes';
 import { type FuzzReport, fuzzRoute, fuzzSeed, summarise } from '../support/fuzz-runner';
 import { useFuzzTarget } from '../support/fuzz-target';
+import { VALID_OUTCOMES } from '../support/route-catalogue';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 10_000);
 const SEED = fuzzSeed();

@@ -1,19 +1,19 @@
 /**
- * The machinery behind the authorization matrix (docs/quality.md): the app's own route list, the callers,
- * per-route fixtures, and the assertions every cell makes. The expectations table itself lives in
- * test/workshops/authorization-matrix.test.ts, where it reads as the specification.
+ * The machinery behind the authorization matrix: the app's own route list, the callers, what each access
+ * level of the route catalogue means for each caller, per-route fixtures, and the assertions every cell
+ * makes. The matrix itself is test/workshops/authorization-matrix.test.ts.
  */
 import type pg from 'pg';
 import { expect } from 'vitest';
 import type { createApp } from '../../src/app';
 import { newId } from '../../src/domain/ids';
-import { expectProblem, type ProblemBody } from '../foundation/helpers';
+import { expectProblem, type ProblemBody } from './problem';
+import { type Access, FIXTURE_USERS, type Operation, type RouteKey } from './route-catalogue';
 import { jsonBody, type TestApp } from './test-app';
 
 type App = ReturnType<typeof createApp>;
 
-/** `GET /api/workshops/{workshopId}`: an upper-case method, a space, the OpenAPI-style path. */
-export type RouteKey = `${Uppercase<string>} /${string}`;
+export { type RouteKey, splitKey, statusesOf } from './route-catalogue';
 
 const HTTP_METHODS = new Set(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS']);
 
@@ -41,17 +41,21 @@ export function appRouteKeys(app: App): RouteKey[] {
   return [...keys].sort() as RouteKey[];
 }
 
+/** The `operationId` of every operation in the app's OpenAPI registry, by `METHOD /path`. */
+export function appOperationIds(app: App): Record<string, string | undefined> {
+  const ids: Record<string, string | undefined> = {};
+  for (const definition of app.openAPIRegistry.definitions) {
+    if (definition.type === 'route')
+      ids[`${definition.route.method.toUpperCase()} ${definition.route.path}`] = definition.route.operationId;
+  }
+  return ids;
+}
+
 export const CALLERS = ['owner', 'editor', 'viewer', 'nonMember', 'admin', 'anonymous', 'badToken'] as const;
 export type CallerName = (typeof CALLERS)[number];
 
 /** The Clerk ids behind the signed-in callers. `admin` has the admin role in its token but is no member. */
-export const USERS = {
-  owner: 'user_owner',
-  editor: 'user_editor',
-  viewer: 'user_viewer',
-  nonMember: 'user_stranger',
-  admin: 'user_admin',
-} as const satisfies Record<Exclude<CallerName, 'anonymous' | 'badToken'>, string>;
+export const USERS = FIXTURE_USERS satisfies Record<Exclude<CallerName, 'anonymous' | 'badToken'>, string>;
 
 /** One status, or the statuses docs/api.md leaves open (e.g. 200 or 204 for an idempotent end). */
 export type Expected = number | readonly number[];
@@ -114,8 +118,24 @@ export const adminAccess = (ok: Expected): Expectations => ({
   ...unauthenticated,
 });
 
-export const statusesOf = (expected: Expected): readonly number[] =>
-  typeof expected === 'number' ? [expected] : expected;
+const EXPECTATIONS_BY_ACCESS: Readonly<Record<Access, (ok: Expected) => Expectations>> = {
+  public: publicAccess,
+  clerkSignature: clerkSignatureOnly,
+  signedIn,
+  member: memberAccess,
+  editor: editorAccess,
+  owner: ownerAccess,
+  admin: adminAccess,
+};
+
+/**
+ * What each caller gets for an operation's smallest succeeding call. Clerk's webhook refuses every caller
+ * with a session token or none: the call is unsigned, so its problem is a 400, whatever the body.
+ */
+export function expectationsFor(operation: Operation): Expectations {
+  const expected = operation.access === 'clerkSignature' ? 400 : operation.succeeds;
+  return EXPECTATIONS_BY_ACCESS[operation.access](expected);
+}
 
 /** Path parameters a case can use: `{workshopId}` always, the rest from `params` or `prepare`. */
 export type PathParams = Record<string, string>;
@@ -149,12 +169,6 @@ export interface MatrixCase {
   problemCode?: string;
 }
 
-export type MatrixRow = MatrixCase | readonly MatrixCase[];
-export type MatrixTable = Readonly<Record<RouteKey, MatrixRow>>;
-
-export const casesOf = (row: MatrixRow): readonly MatrixCase[] =>
-  Array.isArray(row) ? row : [row as MatrixCase];
-
 /** Replaces `{name}` in a route path; a parameter the case does not provide is a mistake in the table. */
 export function fillPath(template: string, params: PathParams): string {
   return template.replace(/\{([A-Za-z0-9_]+)\}/g, (_, name: string) => {
@@ -162,11 +176,6 @@ export function fillPath(template: string, params: PathParams): string {
     if (value === undefined) throw new Error(`the matrix row for ${template} gives no value for {${name}}`);
     return encodeURIComponent(value);
   });
-}
-
-export function splitKey(key: RouteKey): { method: string; path: string } {
-  const space = key.indexOf(' ');
-  return { method: key.slice(0, space), path: key.slice(space + 1) };
 }
 
 /** Authorization headers per caller, minted once per app (tokens live an hour; the bad one expired a minute ago). */

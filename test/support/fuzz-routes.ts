@@ -1,8 +1,8 @@
 /**
- * What the hostile-input and fuzz suites know about routes, read from the app itself: every route with a
- * JSON body (zod schema from the OpenAPI registry, JSON Schema from /api/openapi.json), a valid body and the
- * statuses a valid body may get for each, and a fixture giving every path parameter a real value.
- * A body route added without a row here fails the suites that use it.
+ * What the hostile-input and fuzz suites know about routes: every route with a JSON body, read from the app
+ * itself (zod schema from the OpenAPI registry, JSON Schema from /api/openapi.json), and a fixture giving
+ * every path parameter a real value. A valid body and the statuses it may get come from the route catalogue;
+ * a body route the catalogue gives neither fails the suites that use it.
  */
 import type { ZodType } from 'zod';
 import { signClerkDelivery } from '../../scripts/local-auth/clerk-webhook';
@@ -11,16 +11,16 @@ import { STEP_OUTPUT_LIMIT_BYTES } from '../../src/domain/storage-limits';
 import { DEFAULT_BODY_LIMIT_BYTES } from '../../src/middleware/body-limit';
 import { appRouteKeys, fillPath, type RouteKey, splitKey } from './authz-matrix';
 import type { JsonSchema } from './fuzz-arbitraries';
+import { CLERK_WEBHOOK_ROUTE, STEP_OUTPUT_ROUTE } from './route-catalogue';
 import { jsonBody, type TestApp } from './test-app';
 
 type App = ReturnType<typeof createApp>;
 
 /** src/middleware/body-limit.ts: the step-output route allows 4 KiB of envelope around its 256 KiB. */
 export const STEP_OUTPUT_BODY_LIMIT_BYTES = STEP_OUTPUT_LIMIT_BYTES + 4 * 1024;
-export { DEFAULT_BODY_LIMIT_BYTES, STEP_OUTPUT_LIMIT_BYTES };
 
-export const STEP_OUTPUT_ROUTE: RouteKey = 'PUT /api/workshops/{workshopId}/steps/{stepId}/output';
-export const CLERK_WEBHOOK_ROUTE: RouteKey = 'POST /api/webhooks/clerk';
+export { CLERK_WEBHOOK_ROUTE, STEP_OUTPUT_ROUTE } from './route-catalogue';
+export { DEFAULT_BODY_LIMIT_BYTES, STEP_OUTPUT_LIMIT_BYTES };
 
 export interface BodyRoute {
   key: RouteKey;
@@ -89,38 +89,6 @@ export async function bodyRoutes(
 export const allRouteKeys = (app: App): RouteKey[] => appRouteKeys(app);
 export { fillPath, type RouteKey, splitKey };
 
-/** A body each route accepts, so that a single field can be made hostile and nothing else. */
-export const VALID_BODIES: Readonly<Record<string, Record<string, unknown>>> = {
-  'POST /api/workshops': { originalIdea: 'A hostile-input fixture', title: 'Fixture' },
-  'PATCH /api/workshops/{workshopId}': { title: 'Renamed' },
-  'PUT /api/workshops/{workshopId}/members/{clerkUserId}': { role: 'viewer' },
-  'PATCH /api/step-definitions/{stepId}': { description: 'An edited description' },
-  [STEP_OUTPUT_ROUTE]: { output: { problem: 'Shift workers eat badly' } },
-  'POST /api/workshops/{workshopId}/steps/{stepId}/complete': { by: 'ai' },
-  'POST /api/workshops/{workshopId}/build-packs': { format: 'markdown', title: 'Pack' },
-  [CLERK_WEBHOOK_ROUTE]: { type: 'user.updated', object: 'event', data: { id: 'user_fuzz_nobody' } },
-};
-
-/**
- * The statuses a schema-valid body may get on the fixture, as its owner (who is also an admin): the
- * business refusals each route documents (a cap, a transition, a precondition), never a 5xx. A value the
- * schema accepts but Postgres cannot store (a lone surrogate in jsonb) is a 400 `bad_request`, added by
- * the oracle.
- */
-export const VALID_OUTCOMES: Readonly<Record<string, readonly number[]>> = {
-  'POST /api/workshops': [201, 403],
-  'PATCH /api/workshops/{workshopId}': [200, 409],
-  'PUT /api/workshops/{workshopId}/members/{clerkUserId}': [200, 201, 409],
-  'PATCH /api/step-definitions/{stepId}': [200],
-  [STEP_OUTPUT_ROUTE]: [200, 409, 413],
-  // 409 only from two concurrent completes of one step racing (a bug: see test/reliability/idempotency.test.ts).
-  'POST /api/workshops/{workshopId}/steps/{stepId}/complete': [200, 409, 428],
-  // 409 once the fixture's workshop holds the most build packs allowed.
-  'POST /api/workshops/{workshopId}/build-packs': [201, 409],
-  // A signed event: acknowledged (a user.deleted of a random id erases nobody in the fixture).
-  [CLERK_WEBHOOK_ROUTE]: [200],
-};
-
 /**
  * The headers a body is sent with: the fixture owner's token, plus, for Clerk's webhook, a signature over
  * those very bytes (unsigned, that route refuses every body before reading it). No Content-Type: the
@@ -133,11 +101,9 @@ export function headersFor(testApp: TestApp, key: string, fixture: RouteFixture,
   return { ...fixture.headers, ...signature };
 }
 
-/** Routes whose POST honours Idempotency-Key. */
-export const IDEMPOTENT_CREATES: ReadonlySet<string> = new Set([
-  'POST /api/workshops',
-  'POST /api/workshops/{workshopId}/build-packs',
-]);
+/** The step-output route of the fixture's workshop, on its first step. */
+export const stepOutputPath = (fixture: RouteFixture): string =>
+  fillPath(splitKey(STEP_OUTPUT_ROUTE).path, fixture.params);
 
 export interface RouteFixture {
   /** Headers of the fixture's owner, who is an admin on the pro plan. */

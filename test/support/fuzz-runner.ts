@@ -8,15 +8,8 @@
 import fc from 'fast-check';
 import { STEP_OUTPUT_LIMIT_BYTES } from '../../src/domain/storage-limits';
 import { type Components, type FuzzBody, fuzzBodies } from './fuzz-arbitraries';
-import {
-  type BodyRoute,
-  fillPath,
-  headersFor,
-  IDEMPOTENT_CREATES,
-  type RouteFixture,
-  STEP_OUTPUT_ROUTE,
-  VALID_OUTCOMES,
-} from './fuzz-routes';
+import { type BodyRoute, fillPath, headersFor, type RouteFixture, STEP_OUTPUT_ROUTE } from './fuzz-routes';
+import { IDEMPOTENT_CREATES, VALID_OUTCOMES } from './route-catalogue';
 import type { TestApp } from './test-app';
 import { testTarget } from './test-target';
 

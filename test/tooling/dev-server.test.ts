@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findFreePort } from '../../scripts/local-stack/free-port';
 import { findRunningCluster } from '../../scripts/local-stack/running-cluster';
-import { REPO_ROOT } from '../foundation/helpers';
+import { REPO_ROOT } from '../support/repo-files';
 
 const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 

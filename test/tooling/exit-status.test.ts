@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../foundation/helpers';
+import { REPO_ROOT } from '../support/repo-files';
 
 /** Each configuration with a folder its `include` pattern covers. */
 const CONFIGS = [

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../foundation/helpers';
+import { REPO_ROOT } from '../support/repo-files';
 
 interface LockedPackage {
   version?: string;

@@ -3,7 +3,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { decodeJwt } from '@clerk/backend/jwt';
 import { describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../foundation/helpers';
+import { REPO_ROOT } from '../support/repo-files';
 
 const TSX = join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
 

@@ -11,7 +11,7 @@ import { buildVercelOutput, type VercelOutput, vercelRuntime } from '../../scrip
 import { requestInPlainNode } from '../support/plain-node';
 import { createTestApp, type TestApp } from '../support/test-app';
 
-describe('scripts/vercel-build.ts output', () => {
+describe('the Vercel build output', () => {
   let outputDir: string;
   let output: VercelOutput;
   let testApp: TestApp;

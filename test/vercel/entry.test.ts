@@ -8,7 +8,7 @@ import { createTestApp, type TestApp } from '../support/test-app';
 
 const ORIGIN = 'https://workshop-api.vercel.test';
 
-describe('the Vercel entry (src/index.ts default export) with configuration from process.env', () => {
+describe("the Vercel entry (the app's default export) with configuration from process.env", () => {
   let testApp: TestApp;
   const saved: Record<string, string | undefined> = {};
 

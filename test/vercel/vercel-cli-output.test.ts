@@ -6,8 +6,8 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { REPO_ROOT } from '../foundation/helpers';
 import { requestInPlainNode } from '../support/plain-node';
+import { REPO_ROOT } from '../support/repo-files';
 import { createTestApp, type TestApp } from '../support/test-app';
 
 const OUTPUT = join(REPO_ROOT, '.vercel', 'output');

@@ -10,7 +10,7 @@ import {
   userDeletedEvent,
 } from '../../scripts/local-auth/clerk-webhook';
 import { loadConfig } from '../../src/env';
-import { expectProblem } from '../foundation/helpers';
+import { expectProblem } from '../support/problem';
 import { createTestApp, jsonBody, type TestApp } from '../support/test-app';
 
 const ALICE = 'user_alice_leaving';

@@ -6,7 +6,7 @@ import { execFile } from 'node:child_process';
 import { serve } from '@hono/node-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateWebhookSigningSecret } from '../../scripts/local-auth/clerk-webhook';
-import { REPO_ROOT } from '../foundation/helpers';
+import { REPO_ROOT } from '../support/repo-files';
 import { createTestApp, jsonBody, type TestApp } from '../support/test-app';
 
 let app: TestApp;

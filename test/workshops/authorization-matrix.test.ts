@@ -1,194 +1,131 @@
 /**
- * The authorization matrix (docs/quality.md): every route the app answers × every kind of caller → the status
- * docs/api.md promises. The route list is read from the app itself, so a route added without a row here fails
- * the first test below. Rows for routes still being built are kept and skipped until the route lands.
+ * The authorization matrix: every operation the app serves × every kind of caller → the status its access
+ * level promises, each through the operation's smallest succeeding call from the route catalogue. The route
+ * list is read from the app itself, so a route the catalogue lacks, or a catalogue entry for a route the app
+ * no longer serves, fails a test here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApp } from '../../src/app';
 import { newId } from '../../src/domain/ids';
-import { STEP_DEFINITIONS } from '../../src/domain/step-catalogue';
-import { expectProblem } from '../foundation/helpers';
 import {
-  adminAccess,
+  appOperationIds,
   appRouteKeys,
   CALLERS,
   type CallerName,
   callerHeaders,
-  casesOf,
-  clerkSignatureOnly,
   comparableProblem,
   createMatrixWorkshop,
-  editorAccess,
+  type Expectations,
+  expectationsFor,
   expectRefusal,
   fillPath,
   isRefusal,
   type MatrixCase,
-  type MatrixRow,
-  type MatrixTable,
-  memberAccess,
   missingWorkshopId,
   ownerAccess,
   type PathParams,
+  type PrepareContext,
   prepareContext,
-  publicAccess,
-  type RouteKey,
-  signedIn,
   snapshotWorkshop,
   splitKey,
   statusesOf,
   USERS,
 } from '../support/authz-matrix';
+import { expectProblem } from '../support/problem';
+import {
+  OPERATION_KEYS,
+  type OperationKey,
+  operation,
+  type Precondition,
+  ROUTE_CATALOGUE,
+  STEP_OUTPUT_ROUTE,
+  VALID_BODIES,
+} from '../support/route-catalogue';
 import { createTestApp, type TestApp } from '../support/test-app';
 
-const CHALLENGE = STEP_DEFINITIONS[0];
-if (!CHALLENGE) throw new Error('the step definitions are empty');
-
-/** The owner saves an output on the first step, so that it can be completed and read back. */
-const withChallengeOutput: MatrixCase['prepare'] = async ({ asOwner, workshopId }) => {
-  await asOwner('PUT', `/api/workshops/${workshopId}/steps/challenge/output`, 200, {
-    output: { statement: 'How might we help shift workers eat well?' },
-  });
-  return {};
+/** What each precondition of the catalogue takes, done by the owner; returns the path parameters it makes. */
+const PREPARE: Readonly<Record<Precondition, (context: PrepareContext) => Promise<PathParams>>> = {
+  challengeOutput: async ({ asOwner, workshopId }) => {
+    await asOwner(
+      'PUT',
+      `/api/workshops/${workshopId}/steps/challenge/output`,
+      200,
+      VALID_BODIES[STEP_OUTPUT_ROUTE],
+    );
+    return {};
+  },
+  buildPack: async ({ asOwner, workshopId }) => {
+    const pack = (await asOwner(
+      'POST',
+      `/api/workshops/${workshopId}/build-packs`,
+      201,
+      VALID_BODIES['POST /api/workshops/{workshopId}/build-packs'],
+    )) as { id: string };
+    return { packId: pack.id };
+  },
+  shareLink: async ({ asOwner, workshopId }) => {
+    const share = (await asOwner('PUT', `/api/workshops/${workshopId}/share`, 200)) as { shareToken: string };
+    return { shareToken: share.shareToken };
+  },
 };
 
-const withBuildPack: MatrixCase['prepare'] = async ({ asOwner, workshopId }) => {
-  const pack = (await asOwner('POST', `/api/workshops/${workshopId}/build-packs`, 201, {
-    format: 'markdown',
-  })) as {
-    id: string;
+/** Ending a session never persisted: allowed for members, and it writes nothing. */
+const NEVER_PERSISTED_SESSION = newId('session');
+
+interface MatrixOverride {
+  /** Names the smallest succeeding call in the test titles, beside the extra cases. */
+  name?: string;
+  /** Callers the access level alone would refuse, but whom the smallest succeeding call lets through. */
+  alsoAllowed?: Partial<Expectations>;
+  /** More cases of the same operation: another outcome worth pinning for every caller. */
+  more?: readonly MatrixCase[];
+}
+
+const OVERRIDES: Readonly<Partial<Record<OperationKey, MatrixOverride>>> = {
+  'DELETE /api/workshops/{workshopId}': {
+    name: 'with ?confirm=true',
+    more: [{ name: 'without confirmation', expect: ownerAccess(428), problemCode: 'confirmation_required' }],
+  },
+  'DELETE /api/workshops/{workshopId}/members/{clerkUserId}': {
+    name: 'removing the viewer (the viewer may leave)',
+    alsoAllowed: { viewer: 204 },
+    more: [
+      {
+        name: 'removing the editor (the editor may leave)',
+        params: { clerkUserId: USERS.editor },
+        expect: { ...ownerAccess(204), editor: 204 },
+      },
+    ],
+  },
+};
+
+/** The smallest succeeding call of an operation as a matrix case, then the override's extra cases. */
+function casesFor(key: OperationKey): readonly MatrixCase[] {
+  const entry = operation(key);
+  const override = OVERRIDES[key];
+  const needs = entry.needs ?? [];
+  const smallest: MatrixCase = {
+    ...(override?.name ? { name: override.name } : {}),
+    ...(entry.query ? { query: entry.query } : {}),
+    ...(entry.body ? { body: entry.body } : {}),
+    params: { sessionId: NEVER_PERSISTED_SESSION, ...entry.params },
+    ...(needs.length > 0
+      ? {
+          prepare: async (context: PrepareContext) => {
+            let params: PathParams = {};
+            for (const need of needs) params = { ...params, ...(await PREPARE[need](context)) };
+            return params;
+          },
+        }
+      : {}),
+    expect: { ...expectationsFor(entry), ...override?.alsoAllowed },
+    ...(entry.access === 'clerkSignature' ? { problemCode: 'webhook_signature_invalid' } : {}),
   };
-  return { packId: pack.id };
-};
-
-const withShareLink: MatrixCase['prepare'] = async ({ asOwner, workshopId }) => {
-  const share = (await asOwner('PUT', `/api/workshops/${workshopId}/share`, 200)) as { shareToken: string };
-  return { shareToken: share.shareToken };
-};
-
-/**
- * What each caller gets, per route (docs/api.md, Routes). Every key is `METHOD /api/path` exactly as the app's
- * OpenAPI document names it.
- */
-const MATRIX: MatrixTable = {
-  // Public
-  'GET /': { expect: publicAccess(200) },
-  'GET /api': { expect: publicAccess(200) },
-  'GET /api/health': { expect: publicAccess(200) },
-  'GET /api/health/live': { expect: publicAccess(200) },
-  'GET /api/openapi.json': { expect: publicAccess(200) },
-  'GET /api/docs': { expect: publicAccess(200) },
-  'GET /api/step-definitions': { expect: publicAccess(200) },
-  'GET /api/shared/{shareToken}': { prepare: withShareLink, expect: publicAccess(200) },
-
-  // Clerk's webhooks: signed deliveries only (test/webhooks/clerk-webhook.test.ts sends those)
-  'POST /api/webhooks/clerk': {
-    // Names the non-member so that nobody in the fixture would lose anything, were a call ever let through.
-    body: {
-      type: 'user.deleted',
-      object: 'event',
-      data: { id: USERS.nonMember, object: 'user', deleted: true },
-    },
-    expect: clerkSignatureOnly(400),
-    problemCode: 'webhook_signature_invalid',
-  },
-
-  // Admin
-  'PATCH /api/step-definitions/{stepId}': {
-    params: { stepId: CHALLENGE.id },
-    // Writes what is already there, so that the definition other rows rely on stays as seeded.
-    body: { description: CHALLENGE.description },
-    expect: adminAccess(200),
-  },
-
-  // Any signed-in caller
-  'GET /api/me': { expect: signedIn(200) },
-  'GET /api/workshops': { expect: signedIn(200) },
-  'POST /api/workshops': {
-    body: { originalIdea: 'Anyone signed in may start a workshop' },
-    expect: signedIn(201),
-  },
-
-  // Workshops
-  'GET /api/workshops/{workshopId}': { expect: memberAccess(200) },
-  'PATCH /api/workshops/{workshopId}': {
-    body: { title: 'Renamed by the matrix' },
-    expect: editorAccess(200),
-  },
-  'DELETE /api/workshops/{workshopId}': [
-    { name: 'without confirmation', expect: ownerAccess(428), problemCode: 'confirmation_required' },
-    { name: 'with ?confirm=true', query: '?confirm=true', expect: ownerAccess(204) },
-  ],
-
-  // Sharing
-  'PUT /api/workshops/{workshopId}/share': { expect: ownerAccess(200) },
-  'DELETE /api/workshops/{workshopId}/share': { prepare: withShareLink, expect: ownerAccess(204) },
-
-  // Members
-  'GET /api/workshops/{workshopId}/members': { expect: memberAccess(200) },
-  'PUT /api/workshops/{workshopId}/members/{clerkUserId}': {
-    params: { clerkUserId: 'user_newcomer' },
-    body: { role: 'viewer' },
-    expect: ownerAccess(201),
-  },
-  'DELETE /api/workshops/{workshopId}/members/{clerkUserId}': [
-    {
-      name: 'removing the viewer (the viewer may leave)',
-      params: { clerkUserId: USERS.viewer },
-      expect: { ...ownerAccess(204), viewer: 204 },
-    },
-    {
-      name: 'removing the editor (the editor may leave)',
-      params: { clerkUserId: USERS.editor },
-      expect: { ...ownerAccess(204), editor: 204 },
-    },
-  ],
-
-  // Steps
-  'GET /api/workshops/{workshopId}/steps': { expect: memberAccess(200) },
-  'GET /api/workshops/{workshopId}/steps/{stepId}': {
-    params: { stepId: 'challenge' },
-    expect: memberAccess(200),
-  },
-  'PUT /api/workshops/{workshopId}/steps/{stepId}/output': {
-    params: { stepId: 'challenge' },
-    body: { output: { statement: 'How might we help shift workers eat well?' } },
-    expect: editorAccess(200),
-  },
-  'POST /api/workshops/{workshopId}/steps/{stepId}/complete': {
-    params: { stepId: 'challenge' },
-    prepare: withChallengeOutput,
-    body: { by: 'ai' },
-    expect: editorAccess(200),
-  },
-  'GET /api/workshops/{workshopId}/steps/{stepId}/context': {
-    params: { stepId: 'stakeholder-mapping' },
-    expect: memberAccess(200),
-  },
-
-  // Sessions
-  'GET /api/workshops/{workshopId}/sessions': { expect: memberAccess(200) },
-  'POST /api/workshops/{workshopId}/sessions/{sessionId}/end': {
-    // A session never persisted: ending it is allowed for members and writes nothing.
-    params: { sessionId: newId('session') },
-    expect: memberAccess([200, 204]),
-  },
-
-  // Build packs
-  'GET /api/workshops/{workshopId}/build-packs': { expect: memberAccess(200) },
-  'POST /api/workshops/{workshopId}/build-packs': { body: { format: 'markdown' }, expect: editorAccess(201) },
-  'GET /api/workshops/{workshopId}/build-packs/{packId}': {
-    prepare: withBuildPack,
-    expect: memberAccess(200),
-  },
-  'GET /api/workshops/{workshopId}/build-packs/{packId}/content': {
-    prepare: withBuildPack,
-    expect: memberAccess(200),
-  },
-  'DELETE /api/workshops/{workshopId}/build-packs/{packId}': {
-    prepare: withBuildPack,
-    expect: editorAccess(204),
-  },
-};
+  // Extra cases share the fixture and body, but not the smallest call's name or query.
+  const { name: _name, query: _query, ...shared } = smallest;
+  const more = (override?.more ?? []).map((extra) => ({ ...shared, ...extra }));
+  return [smallest, ...more];
+}
 
 const ROUTES = appRouteKeys(createApp());
 const ROUTE_SET = new Set<string>(ROUTES);
@@ -222,9 +159,14 @@ describe('the route list', () => {
     expect(new Set(ROUTES).size).toBe(ROUTES.length);
   });
 
-  it('has a row in the expectations table for every route (add one when you add a route)', () => {
-    const missing = ROUTES.filter((key) => !(key in MATRIX));
-    expect(missing, `routes without a row in MATRIX: ${missing.join(', ')}`).toEqual([]);
+  it('has an entry in the route catalogue for every route (add one when you add a route)', () => {
+    const missing = ROUTES.filter((key) => !(key in ROUTE_CATALOGUE));
+    expect(missing, `routes without an entry in the route catalogue: ${missing.join(', ')}`).toEqual([]);
+  });
+
+  it('names each operation by the operationId the OpenAPI document gives it', () => {
+    const catalogued = Object.fromEntries(OPERATION_KEYS.map((key) => [key, operation(key).operationId]));
+    expect(catalogued).toEqual(appOperationIds(createApp()));
   });
 });
 
@@ -252,16 +194,16 @@ function requestFor(method: string, testCase: MatrixCase, caller: CallerName): R
   };
 }
 
-for (const [key, row] of Object.entries(MATRIX) as [RouteKey, MatrixRow][]) {
+for (const key of OPERATION_KEYS) {
   if (!ROUTE_SET.has(key)) {
-    // Every route exists now: a row without one is stale and must go with the route it described.
+    // An entry without a route is stale and must go with the route it described.
     it(`${key}: has a route in the app`, () => {
-      expect.fail(`the matrix has a row for ${key}, which the app does not serve`);
+      expect.fail(`the route catalogue has an entry for ${key}, which the app does not serve`);
     });
     continue;
   }
   const { method, path } = splitKey(key);
-  const cases = casesOf(row);
+  const cases = casesFor(key);
 
   describe(key, () => {
     for (const testCase of cases) {

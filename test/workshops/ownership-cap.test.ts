@@ -4,9 +4,9 @@
  * cap of any plan, atomically with the recipient's own creates.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { expectProblem } from '../foundation/helpers';
 import { count, tokenCache } from '../reliability/support';
 import { newUser, readJson } from '../steps/support';
+import { expectProblem } from '../support/problem';
 import { createTestApp, jsonBody, type TestApp } from '../support/test-app';
 
 // The largest cap is 4: nobody can be handed more than four workshops.

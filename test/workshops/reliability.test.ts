@@ -6,8 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newId } from '../../src/domain/ids';
 import type { WorkshopDetail } from '../../src/schemas/workshops';
-import { expectProblem } from '../foundation/helpers';
 import { CHILD_TABLES, snapshotWorkshop } from '../support/authz-matrix';
+import { expectProblem } from '../support/problem';
 import { createTestApp, jsonBody, type TestApp } from '../support/test-app';
 
 let app: TestApp;
