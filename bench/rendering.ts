@@ -88,6 +88,7 @@ function packSource(outputs: readonly Record<string, unknown>[]): BuildPackSourc
       updatedAt: at(index + 2),
       output: outputs[index] ?? null,
     })),
+    progress: { completed: STEP_IDS.length, skipped: 0, total: STEP_IDS.length },
   };
 }
 

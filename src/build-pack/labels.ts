@@ -1,5 +1,4 @@
-import type { Progress } from './progress';
-import type { BuildPackStep, WorkshopStatus } from './source';
+import type { BuildPackStep, PackProgress, WorkshopStatus } from './source';
 
 export const EMPTY_MARK = '—';
 
@@ -44,7 +43,7 @@ export function stepMarkLabel(mark: StepMark): string {
   return STEP_MARK_LABELS[mark];
 }
 
-export function progressLabel(progress: Progress): string {
+export function progressLabel(progress: PackProgress): string {
   const base = `${progress.completed} of ${progress.total} steps complete`;
   return progress.skipped > 0 ? `${base} (${progress.skipped} skipped by the user)` : base;
 }

@@ -9,7 +9,6 @@ import {
 } from './labels';
 import { type Field, isEmptyOutput, type OutputBlock, outputBlocks } from './output-blocks';
 import { paragraphsOf, singleLine } from './plain-text';
-import { progressOf } from './progress';
 import type { BuildPackSource, BuildPackStep } from './source';
 import { orderedSteps } from './step-order';
 
@@ -45,7 +44,7 @@ export function buildPackOutline(source: BuildPackSource): PackOutline {
     facts: [
       { label: 'Workshop', text: singleLine(workshop.title) || UNTITLED },
       { label: 'Status', text: workshopStatusLabel(workshop.status) },
-      { label: 'Progress', text: progressLabel(progressOf(steps)) },
+      { label: 'Progress', text: progressLabel(source.progress) },
       { label: 'Started', text: isoDate(workshop.createdAt) },
       { label: 'Last updated', text: isoDate(workshop.updatedAt) },
     ],

@@ -1,6 +1,7 @@
+import type { PackProgress } from '../db/queries/build-packs';
 import type { BuildPackFormat, StepCompletion, StepStatus, WorkshopStatus } from '../domain/vocabulary';
 
-export type { BuildPackFormat, StepCompletion, StepStatus, WorkshopStatus };
+export type { BuildPackFormat, PackProgress, StepCompletion, StepStatus, WorkshopStatus };
 
 export interface BuildPackStep {
   id: string; // slug, e.g. 'stakeholder-mapping'
@@ -25,5 +26,7 @@ export interface BuildPackSource {
     createdAt: Date;
     updatedAt: Date;
   };
+  /** As the database counts it for every answer; the renderers show it, they do not work it out. */
+  progress: PackProgress;
   steps: BuildPackStep[]; // in position order
 }

@@ -1,9 +1,7 @@
 import { z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import type { AppEnv } from '../app-env';
-import { buildPackDocumentSchema, renderJsonText } from '../build-pack/json';
-import { RenderedPackCache } from '../build-pack/rendered-pack-cache';
-import type { BuildPackSource } from '../build-pack/source';
+import { packContentDigest, renderPack } from '../build-pack/render-pack';
 import {
   type BuildPackRecord,
   createBuildPack,
@@ -14,7 +12,6 @@ import {
   type PackContentRow,
 } from '../db/queries/build-packs';
 import { newId } from '../domain/ids';
-import { jsonDigest } from '../domain/sha256';
 import { MAX_BUILD_PACKS_PER_WORKSHOP } from '../domain/storage-limits';
 import { ApiError, notFound } from '../http/api-error';
 import { attachment } from '../http/content-disposition';
@@ -22,6 +19,7 @@ import { createRouter } from '../http/create-router';
 import { contentTag, matchesIfNoneMatch } from '../http/etag';
 import { IDEMPOTENCY_HEADER, idempotencyKeyLimitReached, readIdempotency } from '../http/idempotency';
 import { requestDb } from '../middleware/database';
+import { BuildPackDocumentSchema } from '../schemas/build-pack-document';
 import {
   type BuildPack,
   BuildPackListSchema,
@@ -114,7 +112,7 @@ const contentRoute = authenticatedRoute({
       }),
       content: {
         'text/markdown': { schema: z.string() },
-        'application/json': { schema: buildPackDocumentSchema },
+        'application/json': { schema: BuildPackDocumentSchema },
         'application/pdf': { schema: z.string().openapi({ format: 'binary' }) },
       },
     },
@@ -152,81 +150,20 @@ const DELETE_PACKS: RoleRule = {
   refusal: 'Deleting build packs needs the editor role.',
 };
 
-function toSource(row: PackContentRow): BuildPackSource {
-  const date = (value: string) => new Date(value);
-  const maybeDate = (value: string | null) => (value === null ? null : new Date(value));
-  return {
-    pack: {
-      id: row.pack.id,
-      title: row.pack.title,
-      format: row.pack.format,
-      createdAt: date(row.pack.createdAt),
-      updatedAt: date(row.pack.updatedAt),
-    },
-    workshop: {
-      ...row.workshop,
-      createdAt: date(row.workshop.createdAt),
-      updatedAt: date(row.workshop.updatedAt),
-    },
-    steps: row.steps.map((step) => ({
-      ...step,
-      startedAt: maybeDate(step.startedAt),
-      completedAt: maybeDate(step.completedAt),
-      updatedAt: date(step.updatedAt),
-    })),
-  };
-}
-
-const FORMATS = {
-  markdown: { contentType: 'text/markdown; charset=utf-8', extension: 'md' },
-  json: { contentType: 'application/json; charset=utf-8', extension: 'json' },
-  pdf: { contentType: 'application/pdf', extension: 'pdf' },
-} as const;
-
-const renderedPacks = new RenderedPackCache();
-
-/**
- * A renderer loads when its format is first asked for, keeping it off every other path and out of what a
- * Worker loads at start-up (the PDF renderer carries its fonts). The JSON renderer stays: its module also
- * holds the document schema the route definitions need.
- */
-async function render(source: BuildPackSource): Promise<string | Uint8Array> {
-  switch (source.pack.format) {
-    case 'markdown': {
-      const { renderMarkdownPaced } = await import('../build-pack/markdown');
-      return renderMarkdownPaced(source);
-    }
-    case 'json':
-      return renderJsonText(source);
-    case 'pdf': {
-      const { renderPdf } = await import('../build-pack/pdf');
-      return renderPdf(source);
-    }
-  }
-}
-
 async function respondWithContent(c: Context<AppEnv>, row: PackContentRow) {
-  const source = toSource(row);
-  // Renderers are pure, so the digest of their input (the whole row: ids, times, every output) names the
-  // output too, known before rendering.
-  const digest = await jsonDigest(row);
+  const digest = await packContentDigest(row);
   const etag = contentTag('bpc', digest);
-  const format = FORMATS[source.pack.format];
   c.header('Cache-Control', 'private, no-cache');
   if (matchesIfNoneMatch(c.req.header('If-None-Match'), etag)) {
     c.header('ETag', etag);
     return c.body(null, 304);
   }
-  const body = await renderedPacks.getOrRender(
-    { workshopId: row.pack.workshopId, packId: row.pack.id },
-    digest,
-    () => render(source),
-  );
+  const pack = await renderPack(row, digest);
   // Only now: a refusal (a problem) must not carry the tag of content it never delivered.
   c.header('ETag', etag);
-  c.header('Content-Type', format.contentType);
-  c.header('Content-Disposition', attachment(source.pack.title, format.extension));
-  return c.body(typeof body === 'string' ? body : body.slice().buffer, 200);
+  c.header('Content-Type', pack.contentType);
+  c.header('Content-Disposition', attachment(pack.title, pack.extension));
+  return c.body(typeof pack.body === 'string' ? pack.body : pack.body.slice().buffer, 200);
 }
 
 export const buildPackRoutes = createRouter()

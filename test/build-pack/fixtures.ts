@@ -56,7 +56,26 @@ function step(index: number, state: StepState): BuildPackStep {
   };
 }
 
+/**
+ * The progress the database would report for these steps (skipped ones are complete too): the test's own
+ * statement of the rule, to check the SQL's against.
+ */
+export function progressOf(steps: readonly Pick<BuildPackStep, 'status' | 'completion'>[]) {
+  const complete = steps.filter((step) => step.status === 'complete');
+  return {
+    completed: complete.length,
+    skipped: complete.filter((step) => step.completion === 'user_skipped').length,
+    total: steps.length,
+  };
+}
+
+/** `base` with other steps, and the progress that goes with them. */
+export function withSteps(base: BuildPackSource, steps: BuildPackStep[]): BuildPackSource {
+  return { ...base, steps, progress: progressOf(steps) };
+}
+
 function source(title: string, originalIdea: string, states: readonly StepState[]): BuildPackSource {
+  const steps = STEP_DEFINITIONS.map((_, index) => step(index, states[index] ?? { status: 'not_started' }));
   return {
     pack: { id: 'pack_1', title, format: 'markdown', createdAt: at(20), updatedAt: at(21) },
     workshop: {
@@ -67,7 +86,8 @@ function source(title: string, originalIdea: string, states: readonly StepState[
       createdAt: at(1),
       updatedAt: at(19),
     },
-    steps: STEP_DEFINITIONS.map((_, index) => step(index, states[index] ?? { status: 'not_started' })),
+    progress: progressOf(steps),
+    steps,
   };
 }
 

@@ -1,16 +1,17 @@
 import { createRoute, OpenAPIHono } from '@hono/zod-openapi';
 import { describe, expect, it } from 'vitest';
-import { buildPackDocumentSchema, renderJson, renderJsonText } from '../../src/build-pack/json';
+import { renderJson, renderJsonText } from '../../src/build-pack/json';
+import { BuildPackDocumentSchema } from '../../src/schemas/build-pack-document';
 import { FIXTURES, halfDoneWorkshop, STEP_DEFINITIONS } from './fixtures';
 
 const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 describe.each(Object.entries(FIXTURES))('renderJson: %s workshop', (_name, source) => {
   const document = renderJson(source);
-  const overTheWire = buildPackDocumentSchema.parse(JSON.parse(JSON.stringify(document)));
+  const overTheWire = BuildPackDocumentSchema.parse(JSON.parse(JSON.stringify(document)));
 
   it('matches the published schema, also after a JSON round trip', () => {
-    expect(buildPackDocumentSchema.parse(document)).toEqual(document);
+    expect(BuildPackDocumentSchema.parse(document)).toEqual(document);
     expect(overTheWire).toEqual(document);
   });
 
@@ -78,7 +79,7 @@ describe('renderJson: ordering', () => {
   });
 });
 
-describe('buildPackDocumentSchema in OpenAPI', () => {
+describe('BuildPackDocumentSchema in OpenAPI', () => {
   it('is registered as the BuildPackDocument component with field descriptions', () => {
     const app = new OpenAPIHono();
     app.openapi(
@@ -86,7 +87,7 @@ describe('buildPackDocumentSchema in OpenAPI', () => {
         method: 'get',
         path: '/content',
         responses: {
-          200: { description: 'pack', content: { 'application/json': { schema: buildPackDocumentSchema } } },
+          200: { description: 'pack', content: { 'application/json': { schema: BuildPackDocumentSchema } } },
         },
       }),
       (c) => c.json(renderJson(halfDoneWorkshop), 200),

@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildPackDocumentSchema, renderJson } from '../../src/build-pack/json';
+import { renderJson } from '../../src/build-pack/json';
 import { renderMarkdown } from '../../src/build-pack/markdown';
 import { renderPdf } from '../../src/build-pack/pdf';
 import { paragraphsOf, singleLine } from '../../src/build-pack/plain-text';
 import type { BuildPackSource, BuildPackStep } from '../../src/build-pack/source';
-import { halfDoneWorkshop, STEP_HEADINGS } from './fixtures';
+import { BuildPackDocumentSchema } from '../../src/schemas/build-pack-document';
+import { halfDoneWorkshop, STEP_HEADINGS, withSteps } from './fixtures';
 import { descendants, headings, INJECTED_NODE_TYPES, paragraphLines, parseMarkdown } from './markdown-ast';
 
 /** Mostly Markdown syntax, so generated strings hit the escaping rules far more often than random text. */
@@ -76,15 +77,19 @@ function sourceArbitrary(
         maxLength: 10,
       }),
     })
-    .map(({ title, idea, steps }) => ({
-      ...halfDoneWorkshop,
-      pack: { ...halfDoneWorkshop.pack, title },
-      workshop: { ...halfDoneWorkshop.workshop, originalIdea: idea },
-      steps: halfDoneWorkshop.steps.map((step, index) => {
-        const [state, stepOutput] = steps[index] ?? [{ status: 'not_started', completion: null }, null];
-        return { ...step, ...state, output: stepOutput };
-      }),
-    }));
+    .map(({ title, idea, steps }) =>
+      withSteps(
+        {
+          ...halfDoneWorkshop,
+          pack: { ...halfDoneWorkshop.pack, title },
+          workshop: { ...halfDoneWorkshop.workshop, originalIdea: idea },
+        },
+        halfDoneWorkshop.steps.map((step, index) => {
+          const [state, stepOutput] = steps[index] ?? [{ status: 'not_started', completion: null }, null];
+          return { ...step, ...state, output: stepOutput };
+        }),
+      ),
+    );
 }
 
 function stringsIn(value: unknown): string[] {
@@ -136,7 +141,7 @@ describe('renderJson properties', () => {
     fc.assert(
       fc.property(sourceArbitrary(fc.string({ unit: 'grapheme' }), jsonOutput), (source) => {
         const json = JSON.stringify(renderJson(source));
-        buildPackDocumentSchema.parse(JSON.parse(json));
+        BuildPackDocumentSchema.parse(JSON.parse(json));
         // Compared as JSON text: zod's record parsing drops "__proto__" keys, which outputs may have.
         for (const step of source.steps) expect(json).toContain(`"output":${JSON.stringify(step.output)}`);
       }),

@@ -14,7 +14,7 @@ import { renderPdf } from '../../src/build-pack/pdf';
 import type { BuildPackSource } from '../../src/build-pack/source';
 import { MAX_LINE_LENGTH } from '../../src/build-pack/text-wrap';
 import { ADVERSARIAL_KINDS, adversarialOutput } from '../support/adversarial-outputs';
-import { halfDoneWorkshop } from './fixtures';
+import { halfDoneWorkshop, withSteps } from './fixtures';
 import { readPdf } from './pdf-text';
 
 /** Well past every bound the renderers keep to, and small enough to render quickly. */
@@ -24,15 +24,15 @@ const LINEAR_SLACK = 1.1;
 
 /** One adversarial kind of output per step, each `bytes` of JSON. */
 function adversarialPack(bytes: number): BuildPackSource {
-  return {
-    ...halfDoneWorkshop,
-    steps: halfDoneWorkshop.steps.map((step, index) => ({
+  return withSteps(
+    halfDoneWorkshop,
+    halfDoneWorkshop.steps.map((step, index) => ({
       ...step,
       status: 'complete',
       completion: 'ai_confirmed',
       output: adversarialOutput(ADVERSARIAL_KINDS[index] ?? 'unbroken-token', bytes),
     })),
-  };
+  );
 }
 
 interface Calls {

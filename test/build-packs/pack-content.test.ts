@@ -3,7 +3,7 @@
  * (Content-Type, Content-Disposition) and an ETag that follows what the bytes depend on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildPackDocumentSchema } from '../../src/build-pack/json';
+import { BuildPackDocumentSchema } from '../../src/schemas/build-pack-document';
 import { flatten, readPdf } from '../build-pack/pdf-text';
 import {
   addMember,
@@ -120,7 +120,7 @@ describe('GET …/build-packs/{packId}/content', () => {
     const { response } = await content(workshop, pack.id);
     expect(response.headers.get('content-type')).toMatch(/^application\/json(;|$)/);
     expect(fileNames(response.headers.get('content-disposition')).exact).toBe('JSON pack — build pack.json');
-    const document = buildPackDocumentSchema.parse(JSON.parse(await response.text()));
+    const document = BuildPackDocumentSchema.parse(JSON.parse(await response.text()));
 
     expect(document.schemaVersion).toBe(1);
     expect(document.pack).toMatchObject({ id: pack.id, title: pack.title, format: 'json' });
@@ -167,6 +167,37 @@ describe('GET …/build-packs/{packId}/content', () => {
   });
 });
 
+describe('progress in the content', () => {
+  it('is the progress the workshop answers with, skipped steps counted and named in every format', async () => {
+    const workshop = await createWorkshop(t);
+    for (const [stepId, body] of [
+      ['challenge', { by: 'ai' }],
+      ['stakeholder-mapping', { by: 'user', confirm: true }],
+    ] as const) {
+      const response = await completeStep(t, workshop, stepId, body);
+      expect(response.status, await response.clone().text()).toBe(200);
+    }
+    const detail = (await (
+      await t.request(`/api/workshops/${workshop.id}`, { headers: workshop.headers })
+    ).json()) as { progress: unknown };
+    expect(detail.progress).toEqual({ completed: 2, total: 10 });
+
+    const json = await createPack(t, workshop, { format: 'json' });
+    const document = BuildPackDocumentSchema.parse(JSON.parse(await contentText(workshop, json.id)));
+    expect(document.progress).toEqual(detail.progress);
+
+    const markdown = await createPack(t, workshop, { format: 'markdown' });
+    expect(await contentText(workshop, markdown.id)).toContain(
+      '2 of 10 steps complete (1 skipped by the user)',
+    );
+
+    const pdf = await createPack(t, workshop, { format: 'pdf' });
+    const { response } = await content(workshop, pdf.id);
+    const text = flatten((await readPdf(new Uint8Array(await response.arrayBuffer()))).pages.join('\n'));
+    expect(text).toContain('2 of 10 steps complete (1 skipped by the user)');
+  });
+});
+
 describe('content is rendered now from the current outputs, not a snapshot', () => {
   it('markdown: an output changed after the pack was created shows, the old one does not', async () => {
     const workshop = await createWorkshop(t);
@@ -185,7 +216,7 @@ describe('content is rendered now from the current outputs, not a snapshot', () 
     await writeOutput(t, workshop, 'challenge', { statement: 'first' });
     const pack = await createPack(t, workshop, { format: 'json' });
     await writeOutput(t, workshop, 'challenge', { statement: 'second', extra: [1, 2, 3] });
-    const document = buildPackDocumentSchema.parse(JSON.parse(await contentText(workshop, pack.id)));
+    const document = BuildPackDocumentSchema.parse(JSON.parse(await contentText(workshop, pack.id)));
     expect(document.steps[0]?.output).toEqual({ statement: 'second', extra: [1, 2, 3] });
   });
 
@@ -204,7 +235,7 @@ describe('content is rendered now from the current outputs, not a snapshot', () 
     const workshop = await createWorkshop(t, { title: 'Before rename' });
     const pack = await createPack(t, workshop, { format: 'json', title: 'Fixed pack title' });
     await patchTitle(workshop, 'After rename');
-    const document = buildPackDocumentSchema.parse(JSON.parse(await contentText(workshop, pack.id)));
+    const document = BuildPackDocumentSchema.parse(JSON.parse(await contentText(workshop, pack.id)));
     expect(document.workshop.title).toBe('After rename');
     expect(document.pack.title).toBe('Fixed pack title');
   });

@@ -15,6 +15,7 @@ import {
 } from './idempotency';
 import { isoTime, jsonObject } from './json-shape';
 import { sharedStepsOfWorkshop } from './step-fields';
+import { progressLateral } from './workshop-view';
 
 /** A build pack as answers show it, but for `contentUrl`: where it renders is for the HTTP layer to say. */
 export type BuildPackRecord = Omit<BuildPack, 'contentUrl'>;
@@ -137,9 +138,13 @@ export async function deleteBuildPack(
   };
 }
 
+/** The workshop's progress as every answer counts it (`progressLateral`), with the skipped steps among the complete ones. */
+export type PackProgress = { completed: number; skipped: number; total: number };
+
 /** What a build pack renders from: the pack, its workshop and its steps with their outputs. */
 export type PackContentRow = {
   pack: BuildPackRecord;
+  progress: PackProgress;
   workshop: Pick<SharedWorkshop, 'title' | 'originalIdea' | 'status' | 'createdAt' | 'updatedAt'> & {
     id: string;
   };
@@ -159,11 +164,18 @@ export async function findBuildPackSource(
     createdAt: isoTime('w.created_at'),
     updatedAt: isoTime('w.updated_at'),
   });
+  const progress = jsonObject<PackProgress>({
+    completed: 'progress.completed',
+    skipped: 'progress.skipped',
+    total: 'progress.total',
+  });
   const { rows } = await db.execute<PackContentRow>(sql`
-    select ${packJson('b')} as pack, ${sql.raw(workshop)} as workshop, ${sql.raw(sharedStepsOfWorkshop())} as steps
+    select ${packJson('b')} as pack, ${sql.raw(workshop)} as workshop, ${sql.raw(progress)} as progress,
+      ${sql.raw(sharedStepsOfWorkshop())} as steps
     from build_packs b
     join workshops w on w.id = b.workshop_id
     join workshop_members m on m.workshop_id = w.id and m.clerk_user_id = ${scope.userId}
+    ${progressLateral}
     where b.id = ${scope.packId} and b.workshop_id = ${scope.workshopId}`);
   return rows[0];
 }

@@ -10,6 +10,7 @@ import { sharedStepsOfWorkshop, stepSummariesOfWorkshop } from './step-fields';
  */
 export const progressLateral = sql.raw(`cross join lateral (
     select count(*) filter (where ws.status = 'complete')::int as completed,
+           count(*) filter (where ws.status = 'complete' and ws.completion = 'user_skipped')::int as skipped,
            count(*)::int as total,
            (array_agg(ws.step_id order by d.position) filter (where ws.status <> 'complete'))[1] as current_step_id
     from workshop_steps ws join step_definitions d on d.id = ws.step_id
