@@ -6,11 +6,13 @@ const BUNDLED_WORKER_NAME = 'workshop-api-bundle';
 
 /**
  * The app inside workerd, through Cloudflare's vitest integration: the worker is `main` from wrangler.toml
- * (src/index.ts, its compatibility date and [vars]), with the bindings the Node-side global setup provides
- * (a local Neon stack of its own and a test Clerk key). Beside it runs the bundle `wrangler deploy` would
- * upload, as an auxiliary worker the tests reach through `env.BUNDLED_WORKER`: Miniflare refuses to start
- * when that bundle cannot boot (e.g. random values or I/O at global scope), which the lazily imported `main`
- * would not reveal. Run with `vitest run --config vitest.workers.config.ts`.
+ * (the built bundle, dist/worker/index.mjs, with its compatibility date and [vars]), with the bindings the
+ * Node-side global setup provides (a local Neon stack of its own and a test Clerk key). Beside it runs the
+ * same bundle as an auxiliary worker the tests reach through `env.BUNDLED_WORKER`: Miniflare refuses to
+ * start when that bundle cannot boot (e.g. random values or I/O at global scope), which the lazily imported
+ * `main` would not reveal. That the bundle serves the document this source generates is checked against
+ * the source itself, in-process, by the workerd target of the behaviour suites (served-document.test.ts).
+ * Run with `vitest run --config vitest.workers.config.ts`.
  */
 export default defineConfig({
   plugins: [

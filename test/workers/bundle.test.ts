@@ -1,6 +1,6 @@
 import { describe, expect, inject, it } from 'vitest';
 import { WORKER_USERS } from '../support/workers-context';
-import { bearer, bundledWorkerFetch, workerFetch } from '../support/workers-fetch';
+import { bearer, bundledWorkerFetch } from '../support/workers-fetch';
 
 const tokens = inject('workerTokens');
 
@@ -56,13 +56,12 @@ describe('the deployable bundle, booted as its own worker', () => {
   });
 
   // The bundle leaves parts of zod out (scripts/build-worker.ts); validation and the document must not notice.
-  it('writes the same OpenAPI document as the source and validates with zod as it does', async () => {
-    const [bundled, source] = await Promise.all([
-      bundledWorkerFetch('/api/openapi.json'),
-      workerFetch('/api/openapi.json'),
-    ]);
+  // That the document is byte for byte what the source generates is checked against the source itself, in
+  // the workerd target of test/openapi/served-document.test.ts: here `main` is this same bundle.
+  it('serves its OpenAPI document and validates with zod as the source does', async () => {
+    const bundled = await bundledWorkerFetch('/api/openapi.json');
     expect(bundled.status).toBe(200);
-    expect(await bundled.json()).toEqual(await source.json());
+    expect(((await bundled.json()) as { openapi: string }).openapi).toMatch(/^3\.1\./);
 
     const invalid = await bundledWorkerFetch('/api/workshops', {
       method: 'POST',
