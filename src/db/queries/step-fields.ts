@@ -88,20 +88,12 @@ function stepsOfWorkshop(json: string): string {
 
 /** The steps of workshop `w` as its detail lists them (`StepSummary`). */
 export function stepSummariesOfWorkshop(): string {
-  const e = stepExpressions(WORKSHOP_STEP);
-  return stepsOfWorkshop(
-    jsonObject<StepSummary>({
-      id: e.id,
-      position: e.position,
-      name: e.name,
-      status: e.status,
-      completion: e.completion,
-      available: e.available,
-      startedAt: e.startedAt,
-      completedAt: e.completedAt,
-      updatedAt: e.updatedAt,
-    }),
-  );
+  const {
+    description: _description,
+    promptTemplate: _promptTemplate,
+    ...summary
+  } = stepFields(WORKSHOP_STEP);
+  return stepsOfWorkshop(jsonObject<StepSummary>(summary));
 }
 
 /** The steps of workshop `w` with times and outputs: what shared views and build packs show (`SharedStep`). */
