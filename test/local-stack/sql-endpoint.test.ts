@@ -490,7 +490,7 @@ describe('count-limited faults', () => {
     expect(endpoint.requestCount(DATABASE_A)).toBe(2);
   });
 
-  it('rejects a count that is not a positive whole number, and a count on a stall', async () => {
+  it('takes a count over the control API too, and rejects one that is not a positive whole number or is on a stall', async () => {
     for (const times of [0, -1, 1.5, Number.NaN]) {
       expect(() => endpoint.setFaults({ refuse: true, times }, DATABASE_A), String(times)).toThrow(/times/);
     }
@@ -501,6 +501,10 @@ describe('count-limited faults', () => {
       const response = await control(body);
       expect(response.status, JSON.stringify(body)).toBe(400);
     }
+    expect(await sqlA`SELECT 1 AS one`).toEqual([{ one: 1 }]);
+
+    expect((await control({ database: DATABASE_A, refuse: true, times: 1 })).status).toBe(204);
+    await expect(sqlA`SELECT 1`).rejects.toThrow(/Error connecting to database/);
     expect(await sqlA`SELECT 1 AS one`).toEqual([{ one: 1 }]);
   });
 });
