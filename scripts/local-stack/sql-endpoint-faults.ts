@@ -40,7 +40,10 @@ export interface InjectedFailure {
   message: string;
 }
 
-/** How the answer leaves the endpoint: whole, with its body held back, or cut off after its first bytes. */
+/**
+ * How the answer leaves the endpoint: whole, with its body held back, cut off after its first bytes, or
+ * not at all (the connection is reset once the request has run).
+ */
 export type AnswerDelivery =
   | { kind: 'whole' }
   | { kind: 'slow'; bodyDelayMs: number }
@@ -113,7 +116,7 @@ export class FaultRegistry {
     const general = this.#general();
     const specific = this.#specificScope(database);
     const applied: AppliedFaults = {
-      settings: { ...general?.settings, ...specific?.settings },
+      settings: this.#effectiveSettings(database),
       failure: specific?.failure ?? general?.failure,
       firstRequestDelayMs: this.#takeFirstRequestDelay(database),
     };
