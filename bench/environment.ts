@@ -1,7 +1,7 @@
 /*
  * Everything the runtime parts of the bench need: the local Neon stack (embedded Postgres in an ephemeral
- * data directory under the OS temp dir + the SQL-over-HTTP endpoint), a generated Clerk key pair, the
- * statement-recording proxy, and the app in a child process on two free loopback ports.
+ * data directory under the OS temp dir + the SQL-over-HTTP endpoint, which also records the statements a
+ * request sends), a generated Clerk key pair, and the app in a child process on a free loopback port.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -14,7 +14,7 @@ import { localClerkEnv } from '../scripts/local-auth/local-clerk';
 import { type MintOptions, mintSessionToken } from '../scripts/local-auth/mint-token';
 import { type LocalStack, startLocalStack } from '../scripts/local-stack';
 import { findFreePort } from '../scripts/local-stack/free-port';
-import { type CaptureProxy, startCaptureProxy } from './lib/capture-proxy';
+import type { LoggedRequest, StatementLogOptions } from '../scripts/local-stack/sql-endpoint';
 import { HttpClient } from './lib/http';
 
 export const ROOT = resolve(new URL('..', import.meta.url).pathname);
@@ -27,14 +27,19 @@ export interface BenchEnvironment {
   databaseName: string;
   /** The app's configuration, also usable as bindings for an in-process app. */
   config: Record<string, string>;
-  /** Client for the app's direct port (every timed request). */
+  /** Client for the app's port. */
   app: HttpClient;
   appUrl: string;
   /** The app's process id (for its CPU time). */
   appPid: number | undefined;
-  /** Client for the app's capture port (statements recorded by `proxy`). */
-  capture: HttpClient;
-  proxy: CaptureProxy;
+  /**
+   * Runs `action` while the endpoint records every request the bench database is served, and returns
+   * them. Nothing else may use the database meanwhile; nothing timed runs inside.
+   */
+  recordStatements<T>(
+    action: () => Promise<T>,
+    options?: StatementLogOptions,
+  ): Promise<{ result: T; requests: LoggedRequest[] }>;
   token(userId: string, options?: Omit<MintOptions, 'userId'>): Promise<string>;
   stop(): Promise<void>;
 }
@@ -82,9 +87,7 @@ export async function startBenchEnvironment(): Promise<BenchEnvironment> {
   const cleanup: (() => Promise<void>)[] = [() => stack.stop()];
   try {
     const keys = generateSigningKeyPair();
-    const proxy = await startCaptureProxy(stack.endpoint.url);
-    cleanup.unshift(() => proxy.close());
-    const [directPort, capturePort] = [await findFreePort(), await findFreePort()];
+    const port = await findFreePort();
     const config: Record<string, string> = {
       ...stack.env,
       ...localClerkEnv(keys),
@@ -99,21 +102,15 @@ export async function startBenchEnvironment(): Promise<BenchEnvironment> {
         PATH: process.env.PATH ?? '',
         HOME: process.env.HOME ?? '',
         ...config,
-        BENCH_DIRECT_PORT: String(directPort),
-        BENCH_CAPTURE_PORT: String(capturePort),
-        BENCH_CAPTURE_ENDPOINT: proxy.url,
+        BENCH_PORT: String(port),
       },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     cleanup.unshift(() => stopChild(child));
     await waitForReady(child, 30_000);
-    const appUrl = `http://127.0.0.1:${directPort}`;
+    const appUrl = `http://127.0.0.1:${port}`;
     const app = new HttpClient(appUrl, 32);
-    const capture = new HttpClient(`http://127.0.0.1:${capturePort}`, 4);
-    cleanup.unshift(async () => {
-      app.close();
-      capture.close();
-    });
+    cleanup.unshift(async () => app.close());
     return {
       stack,
       databaseName: DATABASE_NAME,
@@ -121,8 +118,15 @@ export async function startBenchEnvironment(): Promise<BenchEnvironment> {
       app,
       appUrl,
       appPid: child.pid,
-      capture,
-      proxy,
+      recordStatements: async (action, options) => {
+        stack.endpoint.startStatementLog(DATABASE_NAME, options);
+        try {
+          const result = await action();
+          return { result, requests: stack.endpoint.takeStatementLog(DATABASE_NAME) };
+        } finally {
+          stack.endpoint.stopStatementLog(DATABASE_NAME);
+        }
+      },
       token: (userId, options = {}) =>
         mintSessionToken(keys.privateKeyPem, { userId, expiresIn: 4 * 3600, ...options }),
       stop: async () => {

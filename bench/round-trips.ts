@@ -1,12 +1,12 @@
 /*
  * Round trips per request: how many requests reached the SQL endpoint (for the bench database) while
- * one call of each route ran, read from the endpoint's own counter. The call goes through the app's
- * capture port, so the statements it sent are recorded too (evidence for any route above its target).
+ * one call of each route ran, read from the endpoint's own counter. The endpoint records the statements
+ * of that call too (evidence for any route above its target).
  */
 
 import type { BenchEnvironment } from './environment';
-import { summariseStatement } from './lib/capture-proxy';
 import { sleep } from './lib/stats';
+import { summariseStatement } from './lib/summarise-statement';
 import { caseLabel, type RouteCase } from './routes';
 import { type Row, verdict } from './table';
 
@@ -32,14 +32,16 @@ export async function measureRoundTrips(env: BenchEnvironment, cases: readonly R
       // The first request warms the route (and the token cache); the second is the one counted.
       const [warm, measured] = await routeCase.prepare(2);
       if (!warm || !measured) throw new Error('prepare returned too few requests');
-      await env.capture.expect(warm, warm.expect);
+      await env.app.expect(warm, warm.expect);
       await sleep(SETTLE_MS);
-      env.proxy.take();
       const before = env.stack.endpoint.requestCount(env.databaseName);
-      const response = await env.capture.expect(measured, measured.expect);
-      await sleep(SETTLE_MS);
+      const { result: response, requests } = await env.recordStatements(async () => {
+        const answer = await env.app.expect(measured, measured.expect);
+        await sleep(SETTLE_MS);
+        return answer;
+      });
       const roundTrips = env.stack.endpoint.requestCount(env.databaseName) - before;
-      const statements = env.proxy.take().map((request) => ({
+      const statements = requests.map((request) => ({
         kind: request.kind,
         count: request.statements.length,
         first: request.statements.map((statement) => summariseStatement(statement.query)),

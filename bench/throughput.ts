@@ -1,8 +1,8 @@
 /*
  * Throughput of a list route and a write route through the app (loopback HTTP, keep-alive, closed-loop
  * clients) against the raw driver (`neon()` from @neondatabase/serverless pointed at the same endpoint)
- * replaying exactly the SQL the app sent for the same request — captured once per client from the app's
- * capture port. Same rows, no injected delay; app and raw alternate in rounds.
+ * replaying exactly the SQL the app sent for the same request — recorded by the endpoint once per client,
+ * before anything is timed. Same rows, no injected delay; app and raw alternate in rounds.
  *
  * Throughput is a capacity: each side is measured at several concurrency levels and compared at its own
  * peak. One level would favour whichever side saturates first there: on 2 cores the raw driver (one
@@ -10,14 +10,14 @@
  * waiting on the scheduler. Every level's figures are kept in the results.
  */
 import { neon, neonConfig } from '@neondatabase/serverless';
+import type { LoggedRequest } from '../scripts/local-stack/sql-endpoint';
 import { FETCH_WITHOUT_REDIRECTS } from '../src/db/resilient-fetch';
 import type { BenchEnvironment } from './environment';
-import type { CapturedRequest } from './lib/capture-proxy';
-import { summariseStatement } from './lib/capture-proxy';
 import { ownCpuMs, processCpuMs } from './lib/cpu';
 import type { BenchRequest } from './lib/http';
 import { newSessionId } from './lib/ids';
 import { round } from './lib/stats';
+import { summariseStatement } from './lib/summarise-statement';
 import { type Fixture, stepOutput } from './seed';
 import { type Row, verdict } from './table';
 
@@ -138,7 +138,7 @@ function rawReplayer(databaseUrl: string) {
   const objects = neon(databaseUrl, { arrayMode: false, fullResults: true, fetchOptions });
   const count = (result: { rowCount: number | null; rows: unknown[] }) =>
     result.rowCount ?? result.rows.length;
-  return async (captured: readonly CapturedRequest[]): Promise<number> => {
+  return async (captured: readonly LoggedRequest[]): Promise<number> => {
     let rows = 0;
     for (const request of captured) {
       const sql = request.arrayMode ? arrays : objects;
@@ -254,12 +254,13 @@ export async function measureThroughput(
   for (const scenario of scenarios) {
     try {
       const requests = Array.from({ length: clients }, (_, worker) => scenario.request(worker));
-      // Capture the SQL of each client's request (also warms the tokens on the capture port's config).
-      const captured: CapturedRequest[][] = [];
+      // Record the SQL of each client's request (also warms the app's token cache for each client).
+      const captured: LoggedRequest[][] = [];
       for (const request of requests) {
-        env.proxy.take();
-        await env.capture.expect(request, [scenario.expect]);
-        captured.push(env.proxy.take());
+        const { requests: sent } = await env.recordStatements(() =>
+          env.app.expect(request, [scenario.expect]),
+        );
+        captured.push(sent);
       }
       const rowsSeen = await replay(captured[0] ?? []);
       if (rowsSeen === 0) throw new Error('the replayed SQL returned no rows');

@@ -1,7 +1,7 @@
 /*
- * What a request reads: its statements, exactly as the driver sent them, run under
- * EXPLAIN (ANALYZE, BUFFERS) just before they are forwarded (so on the very state the request meets), in a
- * transaction that is rolled back. Three figures come out of the plans:
+ * What a request reads: its statements, exactly as the endpoint received them, run under
+ * EXPLAIN (ANALYZE, BUFFERS) just before the endpoint runs them (so on the very state the request meets), in
+ * a transaction that is rolled back. Three figures come out of the plans:
  * - buffers: the plan root's shared blocks, hit + read: every page the statement touched, cached or not, so
  *   a warm or cold cache does not change it (planning and AFTER-trigger work are outside the plan's counts,
  *   the same on both sides of every comparison);
@@ -11,7 +11,8 @@
  *   the extra pages a taller tree costs on a larger database can be told apart from reading more data.
  */
 import type pg from 'pg';
-import type { CapturedRequest, CaptureProxy } from '../lib/capture-proxy';
+import type { LoggedRequest } from '../../scripts/local-stack/sql-endpoint';
+import type { BenchEnvironment } from '../environment';
 
 type PlanNode = {
   'Node Type': string;
@@ -88,7 +89,7 @@ async function addStatement(
 export async function addRequestCost(
   client: pg.Client,
   indexes: TableIndexes,
-  request: CapturedRequest,
+  request: LoggedRequest,
   cost: ReadCost,
 ): Promise<void> {
   await client.query('begin');
@@ -124,25 +125,21 @@ export function deeperTreePages(
   return pages;
 }
 
-/** Counts what every statement the app sends through the capture port while `action` runs. */
+/** Counts what every statement the app sends to the bench database while `action` runs. */
 export async function countBuffers(
-  proxy: CaptureProxy,
+  env: BenchEnvironment,
   client: pg.Client,
   indexes: TableIndexes,
   action: () => Promise<unknown>,
-): Promise<{ cost: ReadCost; statements: CapturedRequest[] }> {
+): Promise<{ cost: ReadCost; statements: LoggedRequest[] }> {
   const cost = noCost();
-  proxy.take();
-  proxy.inspect = (request) => addRequestCost(client, indexes, request, cost);
-  try {
-    await action();
-  } finally {
-    proxy.inspect = undefined;
-  }
-  return { cost, statements: proxy.take() };
+  const { requests } = await env.recordStatements(action, {
+    beforeRun: (request) => addRequestCost(client, indexes, request, cost),
+  });
+  return { cost, statements: requests };
 }
 
-/** The text plan of one captured statement (rolled back), for the report. */
+/** The text plan of one recorded statement (rolled back), for the report. */
 export async function explainText(client: pg.Client, query: string, params: unknown[]): Promise<string[]> {
   await client.query('begin');
   try {

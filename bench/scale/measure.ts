@@ -1,10 +1,10 @@
 /*
- * One figure per request shape: the buffers it reads (the median of three requests sent through the capture
- * port, see buffers.ts) and its p50 latency over loopback HTTP (requests sent to the app's direct port).
+ * One figure per request shape: the buffers it reads (the median of three requests whose statements the
+ * endpoint recorded, see buffers.ts) and its p50 latency over loopback HTTP (nothing recorded meanwhile).
  */
 import type pg from 'pg';
+import type { LoggedRequest } from '../../scripts/local-stack/sql-endpoint';
 import type { BenchEnvironment } from '../environment';
-import type { CapturedRequest } from '../lib/capture-proxy';
 import { median, round } from '../lib/stats';
 import type { PreparedRequest } from '../routes';
 import { countBuffers, noCost, type ReadCost, type TableIndexes } from './buffers';
@@ -20,7 +20,7 @@ export interface Figure {
   p50: number;
   samples: number;
   /** What the first measured request sent to the database. */
-  statements: CapturedRequest[];
+  statements: LoggedRequest[];
   error?: string;
 }
 
@@ -39,11 +39,9 @@ export async function measureRequests(
   requests: readonly PreparedRequest[],
 ): Promise<Figure> {
   const costs: ReadCost[] = [];
-  let statements: CapturedRequest[] = [];
+  let statements: LoggedRequest[] = [];
   for (const request of requests.slice(0, BUFFER_SAMPLES)) {
-    const counted = await countBuffers(env.proxy, client, indexes, () =>
-      env.capture.expect(request, request.expect),
-    );
+    const counted = await countBuffers(env, client, indexes, () => env.app.expect(request, request.expect));
     costs.push(counted.cost);
     if (statements.length === 0) statements = counted.statements;
   }

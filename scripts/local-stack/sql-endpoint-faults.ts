@@ -22,6 +22,16 @@ export interface FaultSettings {
   slowBodyMs?: number;
   /** The answer's status line, headers and first bytes are sent, then the connection is reset. */
   cutBody?: boolean;
+  /**
+   * The request runs to its end (a write commits), then the connection is reset before a byte of the
+   * answer is sent: the client cannot tell whether its write happened.
+   */
+  loseAnswer?: boolean;
+  /**
+   * These settings meet only the next `times` requests of their scope, then clear themselves; without it
+   * they stay until cleared. Not with `stall` (a stalled request is released by clearing the stall).
+   */
+  times?: number;
 }
 
 export interface InjectedFailure {
@@ -30,8 +40,15 @@ export interface InjectedFailure {
   message: string;
 }
 
-/** How the answer leaves the endpoint: whole, with its body held back, or cut off after its first bytes. */
-export type AnswerDelivery = { kind: 'whole' } | { kind: 'slow'; bodyDelayMs: number } | { kind: 'cut' };
+/**
+ * How the answer leaves the endpoint: whole, with its body held back, cut off after its first bytes, or
+ * not at all (the connection is reset once the request has run).
+ */
+export type AnswerDelivery =
+  | { kind: 'whole' }
+  | { kind: 'slow'; bodyDelayMs: number }
+  | { kind: 'cut' }
+  | { kind: 'lost' };
 
 /** What a request must do once it has been let through the faults. */
 export type Admission =
@@ -42,6 +59,15 @@ interface ScopedFaults {
   settings: FaultSettings;
   failure: InjectedFailure | undefined;
   firstRequestDelayPending: boolean;
+  /** Requests these settings may still meet, when they are count-limited. */
+  remaining: number | undefined;
+}
+
+/** What one request meets, taken when it is let through (later changes do not reach it). */
+interface AppliedFaults {
+  settings: FaultSettings;
+  failure: InjectedFailure | undefined;
+  firstRequestDelayMs: number;
 }
 
 /** Fault settings per database name, plus one scope that applies to every database. */
@@ -56,6 +82,7 @@ export class FaultRegistry {
       settings: { ...settings },
       failure: settings.failQuery && compileFailure(settings.failQuery),
       firstRequestDelayPending: (settings.firstRequestDelayMs ?? 0) > 0,
+      remaining: settings.times,
     });
     this.#changes.emit('change');
   }
@@ -74,24 +101,36 @@ export class FaultRegistry {
   async admit(database: string | undefined, signal: AbortSignal): Promise<Admission> {
     for (;;) {
       const settings = this.#effectiveSettings(database);
-      if (settings.refuse) return { refuse: true };
-      if (!settings.stall) break;
+      if (settings.refuse || !settings.stall) break;
       await once(this.#changes, 'change', { signal });
     }
-    const delayMs = (this.#effectiveSettings(database).delayMs ?? 0) + this.#takeFirstRequestDelay(database);
+    const applied = this.#apply(database);
+    if (applied.settings.refuse) return { refuse: true };
+    const delayMs = (applied.settings.delayMs ?? 0) + applied.firstRequestDelayMs;
     if (delayMs > 0) await sleep(delayMs, undefined, { signal });
-    return {
-      refuse: false,
-      failure: this.#specificScope(database)?.failure ?? this.#general()?.failure,
-      delivery: this.#delivery(database),
-    };
+    return { refuse: false, failure: applied.failure, delivery: delivery(applied.settings) };
   }
 
-  #delivery(database: string | undefined): AnswerDelivery {
-    const { cutBody, slowBodyMs } = this.#effectiveSettings(database);
-    if (cutBody) return { kind: 'cut' };
-    if (slowBodyMs) return { kind: 'slow', bodyDelayMs: slowBodyMs };
-    return { kind: 'whole' };
+  /** The faults this request meets; it counts against every count-limited scope that covers it. */
+  #apply(database: string | undefined): AppliedFaults {
+    const general = this.#general();
+    const specific = this.#specificScope(database);
+    const applied: AppliedFaults = {
+      settings: this.#effectiveSettings(database),
+      failure: specific?.failure ?? general?.failure,
+      firstRequestDelayMs: this.#takeFirstRequestDelay(database),
+    };
+    let exhausted = false;
+    for (const [key, scope] of this.#scopes) {
+      if ((scope !== general && scope !== specific) || scope.remaining === undefined) continue;
+      scope.remaining--;
+      if (scope.remaining === 0) {
+        this.#scopes.delete(key);
+        exhausted = true;
+      }
+    }
+    if (exhausted) this.#changes.emit('change');
+    return applied;
   }
 
   #general(): ScopedFaults | undefined {
@@ -117,6 +156,13 @@ export class FaultRegistry {
   }
 }
 
+function delivery({ loseAnswer, cutBody, slowBodyMs }: FaultSettings): AnswerDelivery {
+  if (loseAnswer) return { kind: 'lost' };
+  if (cutBody) return { kind: 'cut' };
+  if (slowBodyMs) return { kind: 'slow', bodyDelayMs: slowBodyMs };
+  return { kind: 'whole' };
+}
+
 function compileFailure(failQuery: NonNullable<FaultSettings['failQuery']>): InjectedFailure {
   const pattern = new RegExp(failQuery.pattern);
   return {
@@ -133,12 +179,29 @@ function validateFaultSettings(settings: FaultSettings): void {
       throw new TypeError(`${key} must be a non-negative number`);
     }
   }
+  if (settings.times !== undefined) {
+    if (!(Number.isInteger(settings.times) && settings.times > 0)) {
+      throw new TypeError('times must be a positive whole number');
+    }
+    if (settings.stall) throw new TypeError('times cannot limit stall: clear the stall to release requests');
+  }
 }
 
 /** Reads `{database?, ...FaultSettings}` sent to the control API; throws a TypeError on anything else. */
 export function parseFaultRequest(body: unknown): { database: string | undefined; settings: FaultSettings } {
   if (!isRecord(body)) throw new TypeError('expected a JSON object');
-  const { database, delayMs, firstRequestDelayMs, refuse, stall, failQuery, slowBodyMs, cutBody } = body;
+  const {
+    database,
+    delayMs,
+    firstRequestDelayMs,
+    refuse,
+    stall,
+    failQuery,
+    slowBodyMs,
+    cutBody,
+    loseAnswer,
+    times,
+  } = body;
   const settings: FaultSettings = {};
   if (delayMs !== undefined) settings.delayMs = typed(delayMs, 'number', 'delayMs');
   if (firstRequestDelayMs !== undefined) {
@@ -148,6 +211,8 @@ export function parseFaultRequest(body: unknown): { database: string | undefined
   if (stall !== undefined) settings.stall = typed(stall, 'boolean', 'stall');
   if (slowBodyMs !== undefined) settings.slowBodyMs = typed(slowBodyMs, 'number', 'slowBodyMs');
   if (cutBody !== undefined) settings.cutBody = typed(cutBody, 'boolean', 'cutBody');
+  if (loseAnswer !== undefined) settings.loseAnswer = typed(loseAnswer, 'boolean', 'loseAnswer');
+  if (times !== undefined) settings.times = typed(times, 'number', 'times');
   if (failQuery !== undefined) {
     if (!isRecord(failQuery)) throw new TypeError('failQuery must be an object');
     settings.failQuery = { pattern: typed(failQuery.pattern, 'string', 'failQuery.pattern') };

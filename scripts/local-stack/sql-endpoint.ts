@@ -3,7 +3,8 @@
  * `@neondatabase/serverless` 1.2 sends and reads in its HTTP (`neon()`) mode: POST /sql with the
  * Neon-* headers, `{query, params}` or `{queries}` bodies, raw text results described by `fields`,
  * batches as one transaction, Postgres errors as HTTP 400 with their fields, 507 over 10 MiB.
- * It can also inject latency and faults, and exposes a small control API under /__control/.
+ * It can also inject latency and faults, record the statements a database is sent, and exposes a small
+ * control API under /__control/.
  *
  * It does NOT emulate: TLS or HTTP/2; authentication of any kind (the password in the connection
  * string goes straight to Postgres; no JWT `authToken` / Authorization header, no auth broker);
@@ -28,6 +29,7 @@ import {
   type InjectedFailure,
   parseFaultRequest,
 } from './sql-endpoint-faults';
+import { type LoggedRequest, StatementLog, type StatementLogOptions } from './sql-endpoint-log';
 import {
   databaseName,
   EndpointError,
@@ -42,6 +44,7 @@ import {
 } from './sql-endpoint-protocol';
 
 export type { FaultSettings } from './sql-endpoint-faults';
+export type { LoggedRequest, LoggedStatement, StatementLogOptions } from './sql-endpoint-log';
 
 export interface SqlEndpoint {
   /** http://HOST:PORT/sql */
@@ -58,6 +61,15 @@ export interface SqlEndpoint {
   /** HTTP requests to /sql received (each query or batch is one), total or per database name. */
   requestCount(database?: string): number;
   resetCounts(): void;
+  /**
+   * Starts recording the requests served for `database` (refused ones are not), emptying any earlier
+   * record; `beforeRun` is awaited on each before its statements run.
+   */
+  startStatementLog(database: string, options?: StatementLogOptions): void;
+  /** The requests recorded for `database` since its log started or was last taken; the log goes on, empty. */
+  takeStatementLog(database: string): LoggedRequest[];
+  /** Stops recording for `database` and forgets what was recorded. */
+  stopStatementLog(database: string): void;
   close(): Promise<void>;
 }
 
@@ -66,6 +78,7 @@ const POOL_SIZE = 20;
 export async function startSqlEndpoint(options: { host?: string; port?: number } = {}): Promise<SqlEndpoint> {
   const host = options.host ?? '127.0.0.1';
   const faults = new FaultRegistry();
+  const statementLog = new StatementLog();
   const pools = new Map<string, pg.Pool>();
   const counts = { total: 0, byDatabase: new Map<string, number>() };
   const closing = new AbortController();
@@ -100,9 +113,14 @@ export async function startSqlEndpoint(options: { host?: string; port?: number }
     }
   };
 
-  const execute = async (request: IncomingMessage, failure?: InjectedFailure): Promise<Answer> => {
+  const execute = async (
+    request: IncomingMessage,
+    database: string | undefined,
+    failure?: InjectedFailure,
+  ): Promise<Answer> => {
     const requestOptions = parseRequestHeaders(request.headers);
     const payload = parsePayload(await readBody(request, closing.signal));
+    await statementLog.record(database, payload, requestOptions);
     const leased = await lease(requestOptions.connectionString);
     const markBroken = () => {
       leased.discard = true;
@@ -131,7 +149,7 @@ export async function startSqlEndpoint(options: { host?: string; port?: number }
     // Rejects only when the endpoint closes; such a request is dropped like a refused one.
     const admission = await faults.admit(database, closing.signal).catch(() => ({ refuse: true }) as const);
     if (admission.refuse) return void request.socket.destroy();
-    const answer = await execute(request, admission.failure).catch(errorAnswer);
+    const answer = await execute(request, database, admission.failure).catch(errorAnswer);
     await deliver(response, answer, admission.delivery, closing.signal);
   };
 
@@ -212,6 +230,9 @@ export async function startSqlEndpoint(options: { host?: string; port?: number }
     requestCount: (database) =>
       database === undefined ? counts.total : (counts.byDatabase.get(database) ?? 0),
     resetCounts,
+    startStatementLog: (database, options) => statementLog.start(database, options),
+    takeStatementLog: (database) => statementLog.take(database),
+    stopStatementLog: (database) => statementLog.stop(database),
     close: () => {
       closed ??= close();
       return closed;
@@ -245,7 +266,10 @@ function send(response: ServerResponse, status: number, body: string, headers: R
   response.end(body);
 }
 
-/** Sends the answer whole, or its status, headers and first half now and the rest later or never. */
+/**
+ * Sends the answer whole, or its status, headers and first half now and the rest later or never, or
+ * nothing at all (the connection is reset).
+ */
 async function deliver(
   response: ServerResponse,
   answer: Answer,
@@ -253,6 +277,7 @@ async function deliver(
   closing: AbortSignal,
 ): Promise<void> {
   if (delivery.kind === 'whole') return send(response, answer.status, answer.body, answer.headers);
+  if (delivery.kind === 'lost') return void response.destroy();
   if (response.headersSent || response.destroyed) return;
   const bytes = Buffer.from(answer.body);
   const firstHalf = bytes.subarray(0, Math.floor(bytes.length / 2));

@@ -6,6 +6,7 @@ import { NeonDbError, type NeonQueryFunction, neon, neonConfig } from '@neondata
 import { eq, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/neon-http';
 import { integer, jsonb, pgTable, serial, text, timestamp } from 'drizzle-orm/pg-core';
+import pg from 'pg';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { type LocalPostgres, startLocalPostgres } from '../../scripts/local-stack/postgres';
 import { type SqlEndpoint, startSqlEndpoint } from '../../scripts/local-stack/sql-endpoint';
@@ -59,7 +60,11 @@ afterAll(async () => {
 });
 
 beforeEach(() => endpoint.resetCounts());
-afterEach(() => endpoint.clearFaults());
+afterEach(() => {
+  endpoint.clearFaults();
+  endpoint.stopStatementLog(DATABASE_A);
+  endpoint.stopStatementLog(DATABASE_B);
+});
 
 /** Drizzle wraps driver errors; the NeonDbError is down the `cause` chain. */
 function neonError(error: unknown): NeonDbError {
@@ -442,6 +447,138 @@ describe('faults', () => {
     expect((await failure(sqlB`SELECT 'b' AS db`)).message).toMatch(/Error connecting to database/);
     endpoint.clearFaults(DATABASE_B);
     expect(await sqlB`SELECT 'b' AS db`).toEqual([{ db: 'b' }]);
+  });
+});
+
+describe('count-limited faults', () => {
+  const outcomes = (queries: Promise<unknown>[]) =>
+    Promise.all(
+      queries.map((query) =>
+        query.then(
+          () => 'answered',
+          () => 'refused',
+        ),
+      ),
+    );
+
+  it('refuses exactly the next `times` requests of the database, even when they arrive together, then answers', async () => {
+    endpoint.setFaults({ refuse: true, times: 2 }, DATABASE_A);
+    expect(await sqlB`SELECT 'b' AS db`).toEqual([{ db: 'b' }]);
+    const results = await outcomes(Array.from({ length: 5 }, () => Promise.resolve(sqlA`SELECT 1`)));
+    expect(results.filter((result) => result === 'refused')).toHaveLength(2);
+    expect(results.filter((result) => result === 'answered')).toHaveLength(3);
+    expect(await sqlA`SELECT 'a' AS db`).toEqual([{ db: 'a' }]);
+    expect(endpoint.requestCount(DATABASE_A)).toBe(6);
+  });
+
+  it('without a database, counts the requests of every database against one limit', async () => {
+    endpoint.setFaults({ refuse: true, times: 1 });
+    expect((await failure(sqlB`SELECT 1`)).message).toMatch(/Error connecting to database/);
+    expect(await sqlA`SELECT 'a' AS db`).toEqual([{ db: 'a' }]);
+    expect(await sqlB`SELECT 'b' AS db`).toEqual([{ db: 'b' }]);
+  });
+
+  it('loses the answer of the next request after its batch committed: the driver sees a failed connection', async () => {
+    endpoint.setFaults({ loseAnswer: true, times: 1 }, DATABASE_A);
+    const error = await failure(
+      db.batch([db.insert(notes).values({ slug: 'answer-lost' }), db.execute(sql`SELECT 1`)]),
+    );
+    expect(error.message).toMatch(/Error connecting to database/);
+    expect(await db.select({ slug: notes.slug }).from(notes).where(eq(notes.slug, 'answer-lost'))).toEqual([
+      { slug: 'answer-lost' },
+    ]);
+    expect(endpoint.requestCount(DATABASE_A)).toBe(2);
+  });
+
+  it('takes a count over the control API too, and rejects one that is not a positive whole number or is on a stall', async () => {
+    for (const times of [0, -1, 1.5, Number.NaN]) {
+      expect(() => endpoint.setFaults({ refuse: true, times }, DATABASE_A), String(times)).toThrow(/times/);
+    }
+    expect(() => endpoint.setFaults({ stall: true, times: 1 })).toThrow(/stall/);
+    const control = (body: unknown) =>
+      fetch(new URL('/__control/faults', endpoint.url), { method: 'POST', body: JSON.stringify(body) });
+    for (const body of [{ refuse: true, times: '1' }, { refuse: true, times: 0 }, { loseAnswer: 'yes' }]) {
+      const response = await control(body);
+      expect(response.status, JSON.stringify(body)).toBe(400);
+    }
+    expect(await sqlA`SELECT 1 AS one`).toEqual([{ one: 1 }]);
+
+    expect((await control({ database: DATABASE_A, refuse: true, times: 1 })).status).toBe(204);
+    await expect(sqlA`SELECT 1`).rejects.toThrow(/Error connecting to database/);
+    expect(await sqlA`SELECT 1 AS one`).toEqual([{ one: 1 }]);
+  });
+});
+
+describe('the statement log', () => {
+  it('records the requests one database was served, statements and parameters as Postgres got them', async () => {
+    endpoint.startStatementLog(DATABASE_A);
+    await sqlA.query('SELECT $1::int AS n, $2::text[] AS tags, $3::jsonb AS body', [7, ['x', 'y'], { k: 1 }]);
+    await sqlB`SELECT 'not logged'`;
+    await sqlA.transaction([sqlA`SELECT ${'first'}::text`, sqlA`SELECT 2`]);
+    // The driver always asks for arrays (and makes objects itself); a plain client may not.
+    await fetch(endpoint.url, {
+      method: 'POST',
+      body: JSON.stringify({ query: 'SELECT 3', params: [] }),
+      headers: { 'Neon-Connection-String': postgres.url(DATABASE_A) },
+    });
+    expect(endpoint.takeStatementLog(DATABASE_A)).toEqual([
+      {
+        kind: 'single',
+        arrayMode: true,
+        statements: [
+          {
+            query: 'SELECT $1::int AS n, $2::text[] AS tags, $3::jsonb AS body',
+            params: ['7', '{"x","y"}', '{"k":1}'],
+          },
+        ],
+      },
+      {
+        kind: 'batch',
+        arrayMode: true,
+        statements: [
+          { query: 'SELECT $1::text', params: ['first'] },
+          { query: 'SELECT 2', params: [] },
+        ],
+      },
+      { kind: 'single', arrayMode: false, statements: [{ query: 'SELECT 3', params: [] }] },
+    ]);
+    expect(endpoint.takeStatementLog(DATABASE_A)).toEqual([]);
+    expect(endpoint.takeStatementLog(DATABASE_B)).toEqual([]);
+  });
+
+  it('leaves out refused requests, and records nothing once stopped', async () => {
+    endpoint.startStatementLog(DATABASE_A);
+    endpoint.setFaults({ refuse: true, times: 1 }, DATABASE_A);
+    await failure(sqlA`SELECT 'refused'`);
+    await sqlA`SELECT 'served'`;
+    expect(endpoint.takeStatementLog(DATABASE_A).map((request) => request.statements[0]?.query)).toEqual([
+      "SELECT 'served'",
+    ]);
+    endpoint.stopStatementLog(DATABASE_A);
+    await sqlA`SELECT 'after'`;
+    expect(endpoint.takeStatementLog(DATABASE_A)).toEqual([]);
+  });
+
+  it('runs beforeRun on each request before its statements, so it sees the database as they will', async () => {
+    const direct = new pg.Client({ connectionString: postgres.url(DATABASE_A) });
+    await direct.connect();
+    const seenBefore: number[] = [];
+    try {
+      endpoint.startStatementLog(DATABASE_A, {
+        beforeRun: async () => {
+          const result = await direct.query(
+            "SELECT count(*)::int AS n FROM notes WHERE slug = 'logged-insert'",
+          );
+          seenBefore.push(Number(result.rows[0]?.n));
+        },
+      });
+      await db.insert(notes).values({ slug: 'logged-insert' });
+      await db.select().from(notes).where(eq(notes.slug, 'logged-insert'));
+    } finally {
+      await direct.end();
+    }
+    expect(seenBefore).toEqual([0, 1]);
+    expect(endpoint.takeStatementLog(DATABASE_A)).toHaveLength(2);
   });
 });
 

@@ -1,8 +1,8 @@
 /**
  * The database refusing, stalling, waking up slowly and failing one statement of a batch (docs/quality.md,
- * "database refusing / stalling" and "a failure injected into any statement"). The app talks to the
- * local SQL endpoint through a pass-through proxy (./flaky-proxy.ts) that can drop exactly the next N
- * requests, so "refused once, then fine" — what a retry needs — is deterministic.
+ * "database refusing / stalling" and "a failure injected into any statement"). The local SQL endpoint's
+ * count-limited faults refuse exactly the next N requests, or lose their answers after they committed, so
+ * "refused once, then fine" — what a retry needs — is deterministic.
  *
  * Protections guarded, one test each (names in brackets):
  *   src/middleware/errors.ts          unavailable → 503 problem + Retry-After, no internals
@@ -15,7 +15,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem } from '../support/problem';
 import { createTestApp, jsonBody, type TestApp } from '../support/test-app';
-import { type FlakyProxy, startFlakyProxy } from './flaky-proxy';
 import { count, expectNoInternals, fingerprint, type Headers, pathSender, rows, tokenCache } from './support';
 
 /*
@@ -29,7 +28,6 @@ const ROUTE_DEADLINE_MS = DB_TIMEOUT_MS + 4_000;
 const HEALTH_DEADLINE_MS = HEALTH_TIMEOUT_MS + 3_000;
 
 let app: TestApp;
-let proxy: FlakyProxy;
 const as = tokenCache(() => app);
 const owner = 'user_faults_owner';
 const send = pathSender(() => app, owner);
@@ -37,14 +35,11 @@ let workshopId: string;
 let packId: string;
 
 beforeAll(async () => {
-  proxy = await startFlakyProxy();
   app = await createTestApp({
-    NEON_SQL_ENDPOINT: proxy.url,
     DB_TIMEOUT_MS: String(DB_TIMEOUT_MS),
     HEALTH_TIMEOUT_MS: String(HEALTH_TIMEOUT_MS),
     WORKSHOP_CAPS: 'pro:100000',
   });
-  proxy.setTarget(app.endpoint.url);
   // The fixture is made with no fault and no tight deadline: it is not what these tests are about.
   const setup = { ...app.env, DB_TIMEOUT_MS: '60000' };
   const headers = await as(owner, { plan: 'pro' });
@@ -66,14 +61,37 @@ beforeAll(async () => {
 
 afterEach(() => {
   app.endpoint.clearFaults(app.database.name);
-  proxy.dropNext(0);
-  proxy.loseAnswerOfNext(0);
 });
 
 afterAll(async () => {
   await app?.close();
-  await proxy?.close();
 });
+
+/** The next request to the database is dropped without an answer; later ones are not. */
+function refuseNextRequest(): void {
+  app.endpoint.setFaults({ refuse: true, times: 1 }, app.database.name);
+}
+
+/** The next request to the database runs and commits, but its answer never arrives; later ones do. */
+function loseNextAnswer(): void {
+  app.endpoint.setFaults({ loseAnswer: true, times: 1 }, app.database.name);
+}
+
+/**
+ * Runs `action`, counting the requests the endpoint received for this database and those it served
+ * (ran against Postgres): a refused request is received, never served.
+ */
+async function traffic<T>(
+  action: () => Promise<T>,
+): Promise<{ result: T; received: number; served: number }> {
+  app.endpoint.startStatementLog(app.database.name);
+  try {
+    const { result, roundTrips } = await app.countRoundTrips(action);
+    return { result, received: roundTrips, served: app.endpoint.takeStatementLog(app.database.name).length };
+  } finally {
+    app.endpoint.stopStatementLog(app.database.name);
+  }
+}
 
 async function createWorkshop(userId: string, idea: string): Promise<string> {
   const response = await send('POST', '/api/workshops', { originalIdea: idea }, {}, userId);
@@ -241,49 +259,45 @@ describe('retries', () => {
   });
 
   it('a GET refused once is retried and succeeds: the client never sees the hiccup', async () => {
-    proxy.dropNext(1);
-    const seen = proxy.seen();
-    const { result, roundTrips } = await app.countRoundTrips(() =>
-      send('GET', `/api/workshops/${workshopId}`),
-    );
+    refuseNextRequest();
+    const { result, received, served } = await traffic(() => send('GET', `/api/workshops/${workshopId}`));
     expect(result.status, await result.clone().text()).toBe(200);
-    expect(proxy.seen() - seen).toBe(2);
-    expect(roundTrips).toBe(1);
+    expect(received).toBe(2);
+    expect(served).toBe(1);
   });
 
   it('a PUT of a step output refused once is retried and succeeds', async () => {
-    proxy.dropNext(1);
-    const seen = proxy.seen();
-    const response = await send('PUT', `/api/workshops/${workshopId}/steps/challenge/output`, {
-      output: { afterHiccup: true },
-    });
+    refuseNextRequest();
+    const { result: response, received } = await traffic(() =>
+      send('PUT', `/api/workshops/${workshopId}/steps/challenge/output`, { output: { afterHiccup: true } }),
+    );
     expect(response.status, await response.clone().text()).toBe(200);
-    expect(proxy.seen() - seen).toBe(2);
+    expect(received).toBe(2);
   });
 
   it('a POST create WITHOUT Idempotency-Key refused once is NOT retried: 503, the endpoint saw exactly 1 request, nothing written [no blind retry of creates]', async () => {
     const userId = 'user_faults_unkeyed';
     const before = await fingerprint(app);
-    proxy.dropNext(1);
-    const seen = proxy.seen();
-    const { result, roundTrips } = await app.countRoundTrips(() =>
+    refuseNextRequest();
+    const { result, received, served } = await traffic(() =>
       send('POST', '/api/workshops', { originalIdea: 'Not retried' }, {}, userId),
     );
     await expectUnavailable(result);
-    expect(proxy.seen() - seen).toBe(1);
-    expect(roundTrips).toBe(0);
+    expect(received).toBe(1);
+    expect(served).toBe(0);
     expect(await fingerprint(app)).toEqual(before);
   });
 
   it('a POST create WITH Idempotency-Key refused once is retried: 201, one workshop, and a replay gives the same id', async () => {
     const userId = 'user_faults_keyed';
     const key = { 'Idempotency-Key': 'hiccup-1' };
-    proxy.dropNext(1);
-    const seen = proxy.seen();
-    const response = await send('POST', '/api/workshops', { originalIdea: 'Retried' }, key, userId);
+    refuseNextRequest();
+    const { result: response, received } = await traffic(() =>
+      send('POST', '/api/workshops', { originalIdea: 'Retried' }, key, userId),
+    );
     const text = await response.text();
     expect(response.status, text).toBe(201);
-    expect(proxy.seen() - seen).toBe(2);
+    expect(received).toBe(2);
     const replay = await send('POST', '/api/workshops', { originalIdea: 'Retried' }, key, userId);
     expect(replay.headers.get('idempotent-replayed')).toBe('true');
     expect(((await replay.json()) as { id: string }).id).toBe((JSON.parse(text) as { id: string }).id);
@@ -293,26 +307,25 @@ describe('retries', () => {
   it('a POST build pack: without a key refused once → 503 after 1 request; with a key → 201 after 2', async () => {
     const packs = () => count(app, 'select count(*) from build_packs where workshop_id = $1', [workshopId]);
     const before = await packs();
-    proxy.dropNext(1);
-    let seen = proxy.seen();
-    await expectUnavailable(
-      await send('POST', `/api/workshops/${workshopId}/build-packs`, { format: 'pdf' }),
+    refuseNextRequest();
+    const unkeyed = await traffic(() =>
+      send('POST', `/api/workshops/${workshopId}/build-packs`, { format: 'pdf' }),
     );
-    expect(proxy.seen() - seen).toBe(1);
+    await expectUnavailable(unkeyed.result);
+    expect(unkeyed.received).toBe(1);
     expect(await packs()).toBe(before);
 
-    proxy.dropNext(1);
-    seen = proxy.seen();
-    const keyed = await send(
-      'POST',
-      `/api/workshops/${workshopId}/build-packs`,
-      { format: 'pdf' },
-      {
-        'Idempotency-Key': 'pack-hiccup',
-      },
+    refuseNextRequest();
+    const keyed = await traffic(() =>
+      send(
+        'POST',
+        `/api/workshops/${workshopId}/build-packs`,
+        { format: 'pdf' },
+        { 'Idempotency-Key': 'pack-hiccup' },
+      ),
     );
-    expect(keyed.status, await keyed.clone().text()).toBe(201);
-    expect(proxy.seen() - seen).toBe(2);
+    expect(keyed.result.status, await keyed.result.clone().text()).toBe(201);
+    expect(keyed.received).toBe(2);
     expect(await packs()).toBe(before + 1);
   });
 });
@@ -323,18 +336,19 @@ describe('the database committed but its answer was lost (connection reset after
 
   it('POST /api/workshops with an Idempotency-Key is retried and replayed: 201, one workshop [key makes the retry safe]', async () => {
     const userId = 'user_faults_lost_keyed';
-    proxy.loseAnswerOfNext(1);
-    const seen = proxy.seen();
-    const response = await send(
-      'POST',
-      '/api/workshops',
-      { originalIdea: 'Answer lost' },
-      { 'Idempotency-Key': 'lost-answer' },
-      userId,
+    loseNextAnswer();
+    const { result: response, received } = await traffic(() =>
+      send(
+        'POST',
+        '/api/workshops',
+        { originalIdea: 'Answer lost' },
+        { 'Idempotency-Key': 'lost-answer' },
+        userId,
+      ),
     );
     const text = await response.text();
     expect(response.status, text).toBe(201);
-    expect(proxy.seen() - seen).toBe(2);
+    expect(received).toBe(2);
     const [row] = await rows<{ id: string }>(app, 'select id from workshops where clerk_user_id = $1', [
       userId,
     ]);
@@ -344,34 +358,35 @@ describe('the database committed but its answer was lost (connection reset after
 
   it('POST …/build-packs with an Idempotency-Key is retried and replayed: 201, one pack [key makes the retry safe]', async () => {
     const target = await createWorkshop(owner, 'Lost pack answer');
-    proxy.loseAnswerOfNext(1);
-    const seen = proxy.seen();
-    const response = await send(
-      'POST',
-      `/api/workshops/${target}/build-packs`,
-      { format: 'json' },
-      { 'Idempotency-Key': 'lost-pack' },
+    loseNextAnswer();
+    const { result: response, received } = await traffic(() =>
+      send(
+        'POST',
+        `/api/workshops/${target}/build-packs`,
+        { format: 'json' },
+        { 'Idempotency-Key': 'lost-pack' },
+      ),
     );
     expect(response.status, await response.clone().text()).toBe(201);
-    expect(proxy.seen() - seen).toBe(2);
+    expect(received).toBe(2);
     expect(await count(app, 'select count(*) from build_packs where workshop_id = $1', [target])).toBe(1);
   });
 
   it('POST /api/workshops without a key is not retried: 503, and the one committed workshop is not duplicated [no blind retry of creates]', async () => {
     const userId = 'user_faults_lost_unkeyed';
-    proxy.loseAnswerOfNext(1);
-    const seen = proxy.seen();
-    await expectUnavailable(
-      await send('POST', '/api/workshops', { originalIdea: 'Answer lost' }, {}, userId),
+    loseNextAnswer();
+    const { result, received } = await traffic(() =>
+      send('POST', '/api/workshops', { originalIdea: 'Answer lost' }, {}, userId),
     );
-    expect(proxy.seen() - seen).toBe(1);
+    await expectUnavailable(result);
+    expect(received).toBe(1);
     // The 503 is honest about the outcome being unknown: the create did commit, once.
     expect(await ownedBy(userId)).toBe(1);
   });
 
   it('POST …/complete is retried and answers 200: completing twice changes nothing', async () => {
     const target = await createWorkshop('user_faults_lost_complete', 'Complete once');
-    proxy.loseAnswerOfNext(1);
+    loseNextAnswer();
     const response = await send(
       'POST',
       `/api/workshops/${target}/steps/challenge/complete`,
@@ -391,7 +406,7 @@ describe('the database committed but its answer was lost (connection reset after
     expect(first.status).toBe(200);
     const etag = first.headers.get('etag') ?? '';
 
-    proxy.loseAnswerOfNext(1);
+    loseNextAnswer();
     const response = await send('PUT', path, { output: { version: 2 } }, { 'If-Match': etag }, userId);
     const text = await response.text();
     const [stored] = await rows<{ output: unknown }>(
@@ -406,7 +421,7 @@ describe('the database committed but its answer was lost (connection reset after
   });
 
   it('PUT a member is retried: a 2xx and exactly one membership', async () => {
-    proxy.loseAnswerOfNext(1);
+    loseNextAnswer();
     const response = await send('PUT', `/api/workshops/${workshopId}/members/user_faults_lost_member`, {
       role: 'viewer',
     });
@@ -421,7 +436,7 @@ describe('the database committed but its answer was lost (connection reset after
   });
 
   it('PUT share (rotation) is retried: the token answered is the one stored, and its link works', async () => {
-    proxy.loseAnswerOfNext(1);
+    loseNextAnswer();
     const response = await send('PUT', `/api/workshops/${workshopId}/share`);
     const text = await response.text();
     expect(response.status, text).toBe(200);
