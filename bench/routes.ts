@@ -6,6 +6,7 @@
  * results as "no bench request" and fails.
  */
 import { signClerkDelivery } from '../scripts/local-auth/clerk-webhook';
+import { MAX_BUILD_PACKS_PER_WORKSHOP } from '../src/domain/storage-limits';
 import {
   OPERATION_KEYS,
   type OperationKey,
@@ -78,6 +79,7 @@ export async function buildRouteCases(env: BenchEnvironment, fixture: Fixture): 
   const creator = await dedicated('user_bench_creator');
   const deleter = await dedicated('user_bench_deleter');
   const completer = await dedicated('user_bench_completer');
+  const packer = await dedicated('user_bench_packer');
   const auth = owner.auth;
   const sessionHeaders = { ...auth, 'X-Session-Id': main.sessionId };
   const webhookSecret = env.config.CLERK_WEBHOOK_SIGNING_SECRET ?? '';
@@ -93,6 +95,19 @@ export async function buildRouteCases(env: BenchEnvironment, fixture: Fixture): 
     `/api/workshops/${W}/build-packs/${main.packs[format]}`;
   const content = (format: 'markdown' | 'json' | 'pdf'): Prepare =>
     same({ method: 'GET', path: `${packPath(format)}/content`, headers: auth, expect: [200] });
+  /**
+   * A workshop for each pack a case will create, fresh ones filled up to the 20-pack limit in turn
+   * (untimed): a bench phase may create more packs than one workshop holds.
+   */
+  let packWorkshops = 0;
+  const workshopsForPacks = async (count: number): Promise<string[]> => {
+    const slots: string[] = [];
+    while (slots.length < count) {
+      const workshopId = await createWorkshop(client, packer, 8000 + packWorkshops++);
+      slots.push(...times(Math.min(MAX_BUILD_PACKS_PER_WORKSHOP, count - slots.length), () => workshopId));
+    }
+    return slots;
+  };
   const visit: BenchRequest = {
     method: 'GET',
     path: `/api/workshops/${W}/steps/${step(4)}`,
@@ -280,13 +295,14 @@ export async function buildRouteCases(env: BenchEnvironment, fixture: Fixture): 
         expect: [200],
       }));
     },
-    'POST /api/workshops/{workshopId}/build-packs': same({
-      method: 'POST',
-      path: `/api/workshops/${ownerWorkshop(3)}/build-packs`,
-      headers: auth,
-      body: { format: 'markdown' },
-      expect: [201],
-    }),
+    'POST /api/workshops/{workshopId}/build-packs': async (count) =>
+      (await workshopsForPacks(count)).map((workshopId) => ({
+        method: 'POST',
+        path: `/api/workshops/${workshopId}/build-packs`,
+        headers: packer.auth,
+        body: { format: 'markdown' },
+        expect: [201],
+      })),
     'GET /api/workshops/{workshopId}/build-packs': same({
       method: 'GET',
       path: `/api/workshops/${W}/build-packs`,
@@ -301,23 +317,23 @@ export async function buildRouteCases(env: BenchEnvironment, fixture: Fixture): 
     }),
     'GET /api/workshops/{workshopId}/build-packs/{packId}/content': content('markdown'),
     'DELETE /api/workshops/{workshopId}/build-packs/{packId}': async (count) => {
-      const ids: string[] = [];
-      for (let i = 0; i < count; i++) {
+      const packs: { workshopId: string; id: string }[] = [];
+      for (const workshopId of await workshopsForPacks(count)) {
         const pack = await client.json<{ id: string }>(
           {
             method: 'POST',
-            path: `/api/workshops/${ownerWorkshop(3)}/build-packs`,
-            headers: auth,
+            path: `/api/workshops/${workshopId}/build-packs`,
+            headers: packer.auth,
             body: { format: 'json' },
           },
           [201],
         );
-        ids.push(pack.id);
+        packs.push({ workshopId, id: pack.id });
       }
-      return ids.map((id) => ({
+      return packs.map(({ workshopId, id }) => ({
         method: 'DELETE',
-        path: `/api/workshops/${ownerWorkshop(3)}/build-packs/${id}`,
-        headers: auth,
+        path: `/api/workshops/${workshopId}/build-packs/${id}`,
+        headers: packer.auth,
         expect: [204],
       }));
     },
