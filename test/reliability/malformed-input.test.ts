@@ -248,7 +248,7 @@ describe('absurd structure → 400/413, never 500', () => {
       413,
     ],
   ])(
-    'PUT a step output with %s → refused, nothing written [json-output depth / body limit]',
+    'PUT a step output with %s → refused, nothing written [output depth rule or body limit]',
     async (_, text, status) => {
       const before = await fingerprint(app);
       const response = await app.request(stepOutputPath(fixture), {
