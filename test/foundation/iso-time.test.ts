@@ -4,24 +4,19 @@
  */
 import { sql } from 'drizzle-orm';
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createDb } from '../../src/db/client';
 import { isoTime } from '../../src/db/queries/json-shape';
-import { createTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 
-let t: TestApp;
-
-beforeAll(async () => {
-  t = await createTestApp();
-});
-
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestApp();
 
 /** Each instant stored as the app stores times (timestamptz(3)), then written by `isoTime`, in one round trip. */
 async function writtenBySql(instants: readonly (string | null)[]): Promise<(string | null)[]> {
-  const db = createDb({ DATABASE_URL: t.env.DATABASE_URL ?? '', NEON_SQL_ENDPOINT: t.env.NEON_SQL_ENDPOINT });
+  const db = createDb({
+    DATABASE_URL: t().env.DATABASE_URL ?? '',
+    NEON_SQL_ENDPOINT: t().env.NEON_SQL_ENDPOINT,
+  });
   const { rows } = await db.execute<{ iso: string | null }>(sql`
     select ${sql.raw(isoTime('v.text::timestamptz(3)'))} as iso
     from json_array_elements_text(${JSON.stringify(instants)}::json) with ordinality as v(text, n)

@@ -3,10 +3,10 @@
  * answers, the AI context, the shared view and all three build-pack formats, and in the stored column.
  */
 import fc from 'fast-check';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { flatten, readPdf } from '../build-pack/pdf-text';
 import { createPack, getContent } from '../build-packs/support';
-import { createTestApp, type TestApp } from '../support/test-app';
+import { useTestApp } from '../support/test-app';
 import { asJson, outputArbitrary } from './output-arbitrary';
 import {
   type ContextBody,
@@ -22,15 +22,7 @@ import {
   type Workshop,
 } from './support';
 
-let t: TestApp;
-
-beforeAll(async () => {
-  t = await createTestApp();
-});
-
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestApp();
 
 /**
  * At every depth the keys are in an order a key-sorting store would change (it sorts by length, then
@@ -109,7 +101,7 @@ function expectInOrder(text: string, expected: readonly string[]) {
 }
 
 async function storedText(workshopId: string, stepId: string): Promise<string | undefined> {
-  const { rows } = await t.database.sql.query<{ text: string }>(
+  const { rows } = await t().database.sql.query<{ text: string }>(
     'select output::text as text from workshop_steps where workshop_id = $1 and step_id = $2',
     [workshopId, stepId],
   );
@@ -120,15 +112,15 @@ async function shareView(
   workshop: Workshop,
 ): Promise<{ steps: { id: string; output: JsonObject | null }[] }> {
   const share = await readJson<{ shareToken: string }>(
-    await t.request(`/api/workshops/${workshop.id}/share`, { method: 'PUT', headers: workshop.headers }),
+    await t().request(`/api/workshops/${workshop.id}/share`, { method: 'PUT', headers: workshop.headers }),
     200,
   );
-  return readJson(await t.request(`/api/shared/${share.shareToken}`), 200);
+  return readJson(await t().request(`/api/shared/${share.shareToken}`), 200);
 }
 
 async function packText(workshop: Workshop, format: 'markdown' | 'json'): Promise<string> {
-  const pack = await createPack(t, workshop, { format });
-  const response = await getContent(t, workshop, pack.id);
+  const pack = await createPack(t(), workshop, { format });
+  const response = await getContent(t(), workshop, pack.id);
   expect(response.status).toBe(200);
   return response.text();
 }
@@ -137,30 +129,30 @@ describe.each(DOCUMENTS)('an output %s', (_name, document) => {
   const exact = JSON.stringify(document);
 
   it('is answered, read back and stored as the very text it was written as', async () => {
-    const workshop = await createWorkshop(t);
+    const workshop = await createWorkshop(t());
 
-    const putResponse = await putOutput(t, workshop, 'challenge', document);
+    const putResponse = await putOutput(t(), workshop, 'challenge', document);
     const putText = await putResponse.clone().text();
     expect(JSON.stringify((await readJson<StepWithOutputBody>(putResponse, 200)).output)).toBe(exact);
     expect(putText).toContain(`"output":${exact}`);
 
-    const getResponse = await getStep(t, workshop, 'challenge');
+    const getResponse = await getStep(t(), workshop, 'challenge');
     const getText = await getResponse.clone().text();
     expect(JSON.stringify((await readJson<StepWithOutputBody>(getResponse, 200)).output)).toBe(exact);
     expect(getText).toContain(`"output":${exact}`);
 
     expect(await storedText(workshop.id, 'challenge')).toBe(exact);
 
-    const completed = await readJson<StepWithOutputBody>(await completeStep(t, workshop, 'challenge'), 200);
+    const completed = await readJson<StepWithOutputBody>(await completeStep(t(), workshop, 'challenge'), 200);
     expect(JSON.stringify(completed.output)).toBe(exact);
   });
 
   it('keeps its order in the AI context: earlierSteps and the prompt text', async () => {
-    const workshop = await createWorkshop(t);
-    await readJson(await putOutput(t, workshop, 'challenge', document), 200);
-    await readJson(await completeStep(t, workshop, 'challenge'), 200);
+    const workshop = await createWorkshop(t());
+    await readJson(await putOutput(t(), workshop, 'challenge', document), 200);
+    await readJson(await completeStep(t(), workshop, 'challenge'), 200);
 
-    const response = await getContext(t, workshop, 'stakeholder-mapping', { include: 'both' });
+    const response = await getContext(t(), workshop, 'stakeholder-mapping', { include: 'both' });
     const text = await response.clone().text();
     const context = await readJson<ContextBody>(response, 200);
     expect(JSON.stringify(context.earlierSteps?.[0]?.output)).toBe(exact);
@@ -169,16 +161,16 @@ describe.each(DOCUMENTS)('an output %s', (_name, document) => {
   });
 
   it('keeps its order in the shared view', async () => {
-    const workshop = await createWorkshop(t);
-    await readJson(await putOutput(t, workshop, 'challenge', document), 200);
+    const workshop = await createWorkshop(t());
+    await readJson(await putOutput(t(), workshop, 'challenge', document), 200);
 
     const view = await shareView(workshop);
     expect(JSON.stringify(view.steps.find((step) => step.id === 'challenge')?.output)).toBe(exact);
   });
 
   it('keeps its order in the JSON build pack', async () => {
-    const workshop = await createWorkshop(t);
-    await readJson(await putOutput(t, workshop, 'challenge', document), 200);
+    const workshop = await createWorkshop(t());
+    await readJson(await putOutput(t(), workshop, 'challenge', document), 200);
 
     const pack = JSON.parse(await packText(workshop, 'json')) as { steps: { output: JsonObject | null }[] };
     expect(JSON.stringify(pack.steps[0]?.output)).toBe(exact);
@@ -187,33 +179,33 @@ describe.each(DOCUMENTS)('an output %s', (_name, document) => {
 
 describe('random outputs, keys in any order at every depth', () => {
   it('read back as the same text in the context, the shared view and the JSON pack', async () => {
-    const workshop = await createWorkshop(t);
-    await readJson(await putOutput(t, workshop, 'challenge', {}), 200);
-    await readJson(await completeStep(t, workshop, 'challenge'), 200);
+    const workshop = await createWorkshop(t());
+    await readJson(await putOutput(t(), workshop, 'challenge', {}), 200);
+    await readJson(await completeStep(t(), workshop, 'challenge'), 200);
     const share = await readJson<{ shareToken: string }>(
-      await t.request(`/api/workshops/${workshop.id}/share`, { method: 'PUT', headers: workshop.headers }),
+      await t().request(`/api/workshops/${workshop.id}/share`, { method: 'PUT', headers: workshop.headers }),
       200,
     );
-    const pack = await createPack(t, workshop, { format: 'json' });
+    const pack = await createPack(t(), workshop, { format: 'json' });
 
     await fc.assert(
       fc.asyncProperty(outputArbitrary(8_000), async (output) => {
         const exact = JSON.stringify(asJson(output));
-        await readJson(await putOutput(t, workshop, 'challenge', output), 200);
+        await readJson(await putOutput(t(), workshop, 'challenge', output), 200);
 
         const context = await readJson<ContextBody>(
-          await getContext(t, workshop, 'stakeholder-mapping', { include: 'steps' }),
+          await getContext(t(), workshop, 'stakeholder-mapping', { include: 'steps' }),
           200,
         );
         expect(JSON.stringify(context.earlierSteps?.[0]?.output)).toBe(exact);
 
         const view = await readJson<{ steps: { output: JsonObject | null }[] }>(
-          await t.request(`/api/shared/${share.shareToken}`),
+          await t().request(`/api/shared/${share.shareToken}`),
           200,
         );
         expect(JSON.stringify(view.steps[0]?.output)).toBe(exact);
 
-        const content = await getContent(t, workshop, pack.id);
+        const content = await getContent(t(), workshop, pack.id);
         expect(content.status).toBe(200);
         const document = JSON.parse(await content.text()) as { steps: { output: JsonObject | null }[] };
         expect(JSON.stringify(document.steps[0]?.output)).toBe(exact);
@@ -225,8 +217,8 @@ describe('random outputs, keys in any order at every depth', () => {
 
 describe('the rendered build packs show the fields in the order they were written', () => {
   it('Markdown', async () => {
-    const workshop = await createWorkshop(t);
-    await readJson(await putOutput(t, workshop, 'challenge', AUTHORED), 200);
+    const workshop = await createWorkshop(t());
+    await readJson(await putOutput(t(), workshop, 'challenge', AUTHORED), 200);
 
     const markdown = await packText(workshop, 'markdown');
     expectInOrder(markdown, words(AUTHORED));
@@ -235,10 +227,10 @@ describe('the rendered build packs show the fields in the order they were writte
   });
 
   it('PDF', async () => {
-    const workshop = await createWorkshop(t);
-    await readJson(await putOutput(t, workshop, 'challenge', AUTHORED), 200);
-    const pack = await createPack(t, workshop, { format: 'pdf' });
-    const response = await getContent(t, workshop, pack.id);
+    const workshop = await createWorkshop(t());
+    await readJson(await putOutput(t(), workshop, 'challenge', AUTHORED), 200);
+    const pack = await createPack(t(), workshop, { format: 'pdf' });
+    const response = await getContent(t(), workshop, pack.id);
     expect(response.status).toBe(200);
 
     const text = flatten((await readPdf(new Uint8Array(await response.arrayBuffer()))).pages.join('\n'));
@@ -253,23 +245,23 @@ describe('keys that are array indices', () => {
    * "10" first, in ascending numeric order. The order the server receives is the order it keeps.
    */
   it('come first in ascending numeric order, the same in every answer and in the column; other keys keep their place', async () => {
-    const workshop = await createWorkshop(t);
+    const workshop = await createWorkshop(t());
     const sent = '{"b":1,"4294967295":2,"10":3,"2":4,"01":5,"a":{"z":0,"7":1,"-1":2,"3":3,"1.5":4}}';
     const kept = '{"2":4,"10":3,"b":1,"4294967295":2,"01":5,"a":{"3":3,"7":1,"z":0,"-1":2,"1.5":4}}';
 
-    const response = await t.request(stepPath(workshop.id, 'challenge', '/output'), {
+    const response = await t().request(stepPath(workshop.id, 'challenge', '/output'), {
       method: 'PUT',
       body: `{"output":${sent}}`,
       headers: { ...workshop.headers, 'Content-Type': 'application/json' },
     });
     expect(await response.text()).toContain(`"output":${kept}`);
     expect(response.status).toBe(200);
-    expect(await (await getStep(t, workshop, 'challenge')).text()).toContain(`"output":${kept}`);
+    expect(await (await getStep(t(), workshop, 'challenge')).text()).toContain(`"output":${kept}`);
     expect(await storedText(workshop.id, 'challenge')).toBe(kept);
 
-    await readJson(await completeStep(t, workshop, 'challenge'), 200);
+    await readJson(await completeStep(t(), workshop, 'challenge'), 200);
     const context = await readJson<ContextBody>(
-      await getContext(t, workshop, 'stakeholder-mapping', { include: 'steps' }),
+      await getContext(t(), workshop, 'stakeholder-mapping', { include: 'steps' }),
       200,
     );
     expect(JSON.stringify(context.earlierSteps?.[0]?.output)).toBe(kept);
@@ -280,8 +272,8 @@ describe('keys that are array indices', () => {
   });
 
   it('show in that same order in a rendered pack', async () => {
-    const workshop = await createWorkshop(t);
-    const response = await t.request(stepPath(workshop.id, 'challenge', '/output'), {
+    const workshop = await createWorkshop(t());
+    const response = await t().request(stepPath(workshop.id, 'challenge', '/output'), {
       method: 'PUT',
       body: '{"output":{"b":"Leafba","10":"Leafbb","a":"Leafbc","2":"Leafbd"}}',
       headers: { ...workshop.headers, 'Content-Type': 'application/json' },

@@ -1,7 +1,7 @@
 /** Reading steps: the list, one step with its output, odd step ids, and the context the AI prompt is built from. */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectProblem } from '../support/problem';
-import { createTestApp, jsonBody, type TestApp } from '../support/test-app';
+import { jsonBody, useTestApp } from '../support/test-app';
 import {
   addMember,
   type ContextBody,
@@ -24,15 +24,7 @@ import {
   type Workshop,
 } from './support';
 
-let t: TestApp;
-
-beforeAll(async () => {
-  t = await createTestApp();
-});
-
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestApp();
 
 const ODD_STEP_IDS: [string, string][] = [
   ['SQL', "'; drop table workshop_steps; --"],
@@ -47,8 +39,8 @@ const ODD_STEP_IDS: [string, string][] = [
 
 describe('GET /api/workshops/{workshopId}/steps', () => {
   it('lists the ten steps in order with definition fields; only the first is available at first', async () => {
-    const workshop = await createWorkshop(t);
-    const { items } = await listSteps(t, workshop);
+    const workshop = await createWorkshop(t());
+    const { items } = await listSteps(t(), workshop);
 
     expect(items.map((step) => ({ id: step.id, name: step.name }))).toEqual(
       STEPS.map(({ id, name }) => ({ id, name })),
@@ -80,9 +72,9 @@ describe('GET /api/workshops/{workshopId}/steps', () => {
   });
 
   it('makes the next step available once every earlier one is complete', async () => {
-    const workshop = await createWorkshop(t);
-    await completeFirst(t, workshop, 2);
-    const { items } = await listSteps(t, workshop);
+    const workshop = await createWorkshop(t());
+    await completeFirst(t(), workshop, 2);
+    const { items } = await listSteps(t(), workshop);
     expect(items.map((step) => step.available)).toEqual([
       true,
       true,
@@ -103,10 +95,10 @@ describe('GET /api/workshops/{workshopId}/steps', () => {
     const output = { finding: long, marker: 'once' };
 
     async function contextAfterChallenge(include?: string) {
-      const workshop = await createWorkshop(t);
-      await readJson(await putOutput(t, workshop, 'challenge', output), 200);
-      await readJson(await completeStep(t, workshop, 'challenge'), 200);
-      const response = await getContext(t, workshop, 'stakeholder-mapping', {
+      const workshop = await createWorkshop(t());
+      await readJson(await putOutput(t(), workshop, 'challenge', output), 200);
+      await readJson(await completeStep(t(), workshop, 'challenge'), 200);
+      const response = await getContext(t(), workshop, 'stakeholder-mapping', {
         ...(include === undefined ? {} : { include }),
       });
       const text = await response.clone().text();
@@ -134,30 +126,30 @@ describe('GET /api/workshops/{workshopId}/steps', () => {
     });
 
     it('refuses an unknown form with a 400 naming include, and records no activity', async () => {
-      const workshop = await createWorkshop(t);
+      const workshop = await createWorkshop(t());
       for (const include of ['everything', 'PROMPT', '']) {
         const problem = await expectProblem(
-          await getContext(t, workshop, 'challenge', { include }),
+          await getContext(t(), workshop, 'challenge', { include }),
           400,
           'validation_failed',
         );
         expect(problem.errors?.map((error) => error.path)).toEqual(['include']);
       }
-      expect(await sessionsOf(t, workshop.id)).toEqual([]);
+      expect(await sessionsOf(t(), workshop.id)).toEqual([]);
     });
   });
 
   it('is open to a viewer', async () => {
-    const workshop = await createWorkshop(t);
-    const viewer = await addMember(t, workshop, 'viewer');
-    expect((await listSteps(t, workshop, viewer)).items).toHaveLength(10);
+    const workshop = await createWorkshop(t());
+    const viewer = await addMember(t(), workshop, 'viewer');
+    expect((await listSteps(t(), workshop, viewer)).items).toHaveLength(10);
   });
 });
 
 describe('GET /api/workshops/{workshopId}/steps/{stepId}', () => {
   it('answers one step with a null output and an ETag', async () => {
-    const workshop = await createWorkshop(t);
-    const response = await getStep(t, workshop, 'challenge');
+    const workshop = await createWorkshop(t());
+    const response = await getStep(t(), workshop, 'challenge');
     const step = await readJson<StepWithOutputBody>(response, 200);
 
     expect(step).toMatchObject({
@@ -172,39 +164,39 @@ describe('GET /api/workshops/{workshopId}/steps/{stepId}', () => {
       output: null,
     });
     expect(response.headers.get('etag')).toMatch(/^"[^"]+"$/);
-    const listed = (await listSteps(t, workshop)).items[0];
+    const listed = (await listSteps(t(), workshop)).items[0];
     const { output: _output, ...withoutOutput } = step;
     expect(withoutOutput).toEqual(listed);
   });
 
   it('answers 304 with no body to an If-None-Match naming the current version, 200 once it changed', async () => {
-    const workshop = await createWorkshop(t);
-    const etag = (await getStep(t, workshop, 'challenge')).headers.get('etag') ?? '';
+    const workshop = await createWorkshop(t());
+    const etag = (await getStep(t(), workshop, 'challenge')).headers.get('etag') ?? '';
 
-    const unchanged = await getStep(t, workshop, 'challenge', { extra: { 'If-None-Match': etag } });
+    const unchanged = await getStep(t(), workshop, 'challenge', { extra: { 'If-None-Match': etag } });
     expect(unchanged.status).toBe(304);
     expect(await unchanged.text()).toBe('');
     expect(unchanged.headers.get('etag')).toBe(etag);
 
-    await readJson(await putOutput(t, workshop, 'challenge', { problem: 'changed' }), 200);
-    const changed = await getStep(t, workshop, 'challenge', { extra: { 'If-None-Match': etag } });
+    await readJson(await putOutput(t(), workshop, 'challenge', { problem: 'changed' }), 200);
+    const changed = await getStep(t(), workshop, 'challenge', { extra: { 'If-None-Match': etag } });
     const step = await readJson<StepWithOutputBody>(changed, 200);
     expect(step.output).toEqual({ problem: 'changed' });
     expect(changed.headers.get('etag')).not.toBe(etag);
   });
 
   it('shows a later, unavailable step too (reading is not gated), marked unavailable', async () => {
-    const workshop = await createWorkshop(t);
-    const step = await readJson<StepWithOutputBody>(await getStep(t, workshop, 'validate'), 200);
+    const workshop = await createWorkshop(t());
+    const step = await readJson<StepWithOutputBody>(await getStep(t(), workshop, 'validate'), 200);
     expect(step).toMatchObject({ id: 'validate', position: 10, available: false, output: null });
   });
 
   it('is open to a viewer', async () => {
-    const workshop = await createWorkshop(t);
-    const viewer = await addMember(t, workshop, 'viewer');
-    await readJson(await putOutput(t, workshop, 'challenge', { seen: 'by a viewer' }), 200);
+    const workshop = await createWorkshop(t());
+    const viewer = await addMember(t(), workshop, 'viewer');
+    await readJson(await putOutput(t(), workshop, 'challenge', { seen: 'by a viewer' }), 200);
     const step = await readJson<StepWithOutputBody>(
-      await getStep(t, workshop, 'challenge', { headers: viewer }),
+      await getStep(t(), workshop, 'challenge', { headers: viewer }),
       200,
     );
     expect(step.output).toEqual({ seen: 'by a viewer' });
@@ -214,35 +206,35 @@ describe('GET /api/workshops/{workshopId}/steps/{stepId}', () => {
 describe('odd step ids', () => {
   let workshop: Workshop;
   beforeAll(async () => {
-    workshop = await createWorkshop(t);
+    workshop = await createWorkshop(t());
   });
 
   it.each(ODD_STEP_IDS)('%s is a 404 on every step route, never a 500', async (_label, odd) => {
     const stepId = encodeURIComponent(odd);
-    const before = await stepsSnapshot(t, workshop);
+    const before = await stepsSnapshot(t(), workshop);
     const responses = [
-      await t.request(stepPath(workshop.id, stepId), { headers: workshop.headers }),
-      await t.request(stepPath(workshop.id, stepId, '/context'), { headers: workshop.headers }),
-      await t.request(stepPath(workshop.id, stepId, '/output'), {
+      await t().request(stepPath(workshop.id, stepId), { headers: workshop.headers }),
+      await t().request(stepPath(workshop.id, stepId, '/context'), { headers: workshop.headers }),
+      await t().request(stepPath(workshop.id, stepId, '/output'), {
         method: 'PUT',
         ...jsonBody({ output: { a: 1 } }, workshop.headers),
       }),
-      await t.request(stepPath(workshop.id, stepId, '/complete'), {
+      await t().request(stepPath(workshop.id, stepId, '/complete'), {
         method: 'POST',
         ...jsonBody({ by: 'ai' }, workshop.headers),
       }),
     ];
     for (const response of responses) await expectProblem(response, 404, 'not_found');
-    expect(await stepsSnapshot(t, workshop)).toEqual(before);
+    expect(await stepsSnapshot(t(), workshop)).toEqual(before);
   });
 });
 
 describe('GET /api/workshops/{workshopId}/steps/{stepId}/context', () => {
   it('for the first step: the idea, no earlier steps, and a prompt with the idea', async () => {
     const idea = 'Meal kits for night-shift nurses — وجبات للممرضات';
-    const workshop = await createWorkshop(t, { idea, title: 'Night meals' });
+    const workshop = await createWorkshop(t(), { idea, title: 'Night meals' });
     const context = await readJson<ContextBody>(
-      await getContext(t, workshop, 'challenge', { include: 'both' }),
+      await getContext(t(), workshop, 'challenge', { include: 'both' }),
       200,
     );
 
@@ -254,7 +246,7 @@ describe('GET /api/workshops/{workshopId}/steps/{stepId}/context', () => {
 
   it('lists only earlier steps, in order, with their outputs; the prompt carries the idea and each earlier output', async () => {
     const idea = 'Help shift workers eat well';
-    const workshop = await createWorkshop(t, { idea });
+    const workshop = await createWorkshop(t(), { idea });
     const outputs: JsonObject[] = [
       { statement: 'Shift workers skip meals', marker: 'marker-one' },
       { stakeholders: ['nurses', 'canteen'], marker: 'marker-two' },
@@ -262,17 +254,17 @@ describe('GET /api/workshops/{workshopId}/steps/{stepId}/context', () => {
     ];
     for (const [index, output] of outputs.entries()) {
       const stepId = STEP_IDS[index] ?? '';
-      await readJson(await putOutput(t, workshop, stepId, output), 200);
+      await readJson(await putOutput(t(), workshop, stepId, output), 200);
       await readJson(
-        await completeStep(t, workshop, stepId, index === 1 ? { by: 'user', confirm: true } : { by: 'ai' }),
+        await completeStep(t(), workshop, stepId, index === 1 ? { by: 'user', confirm: true } : { by: 'ai' }),
         200,
       );
     }
     // The current step's own output is not context.
-    await readJson(await putOutput(t, workshop, 'sense-making', { marker: 'marker-current' }), 200);
+    await readJson(await putOutput(t(), workshop, 'sense-making', { marker: 'marker-current' }), 200);
 
     const context = await readJson<ContextBody>(
-      await getContext(t, workshop, 'sense-making', { include: 'both' }),
+      await getContext(t(), workshop, 'sense-making', { include: 'both' }),
       200,
     );
     const prompt = context.prompt ?? '';
@@ -300,10 +292,10 @@ describe('GET /api/workshops/{workshopId}/steps/{stepId}/context', () => {
   });
 
   it('is open to a viewer', async () => {
-    const workshop = await createWorkshop(t);
-    const viewer = await addMember(t, workshop, 'viewer');
+    const workshop = await createWorkshop(t());
+    const viewer = await addMember(t(), workshop, 'viewer');
     const context = await readJson<ContextBody>(
-      await getContext(t, workshop, 'challenge', { headers: viewer, include: 'steps' }),
+      await getContext(t(), workshop, 'challenge', { headers: viewer, include: 'steps' }),
       200,
     );
     expect(context.earlierSteps).toEqual([]);

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, jsonBody, type TestApp } from '../support/test-app';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { jsonBody, useTestApp } from '../support/test-app';
 import {
   addMember,
   completeStep,
@@ -15,19 +15,11 @@ import {
   type Workshop,
 } from './support';
 
-let t: TestApp;
-
-beforeAll(async () => {
-  t = await createTestApp();
-});
-
-afterAll(async () => {
-  await t?.close();
-});
+const t = useTestApp();
 
 /** Runs the request, asserts its status and returns how many database round trips it made. */
 async function roundTrips(send: () => Promise<Response>, status: number): Promise<number> {
-  const { result, roundTrips: count } = await t.countRoundTrips(async () => {
+  const { result, roundTrips: count } = await t().countRoundTrips(async () => {
     const response = await send();
     await response.arrayBuffer();
     return response;
@@ -40,13 +32,13 @@ const withSession = (sessionId: string, headers: Headers = {}) => ({ ...headers,
 
 describe('one database round trip per request', () => {
   it('GET /api/step-definitions', async () => {
-    expect(await roundTrips(() => t.request('/api/step-definitions'), 200)).toBe(1);
+    expect(await roundTrips(() => t().request('/api/step-definitions'), 200)).toBe(1);
   });
 
   it('PATCH /api/step-definitions/{stepId}', async () => {
-    const admin = await t.as('user_admin', { admin: true });
+    const admin = await t().as('user_admin', { admin: true });
     const send = () =>
-      t.request('/api/step-definitions/validate', {
+      t().request('/api/step-definitions/validate', {
         method: 'PATCH',
         ...jsonBody({ description: 'Test it.' }, admin),
       });
@@ -54,73 +46,73 @@ describe('one database round trip per request', () => {
   });
 
   it('GET …/steps', async () => {
-    const workshop = await createWorkshop(t);
+    const workshop = await createWorkshop(t());
     expect(
       await roundTrips(
-        () => t.request(`/api/workshops/${workshop.id}/steps`, { headers: workshop.headers }),
+        () => t().request(`/api/workshops/${workshop.id}/steps`, { headers: workshop.headers }),
         200,
       ),
     ).toBe(1);
   });
 
   it('GET …/steps/{stepId}, including its session write (and as a 304)', async () => {
-    const workshop = await createWorkshop(t);
+    const workshop = await createWorkshop(t());
     const sessionId = freshSessionId();
     expect(
-      await roundTrips(() => getStep(t, workshop, 'challenge', { extra: withSession(sessionId) }), 200),
+      await roundTrips(() => getStep(t(), workshop, 'challenge', { extra: withSession(sessionId) }), 200),
     ).toBe(1);
-    expect(await sessionById(t, sessionId)).toHaveLength(1);
+    expect(await sessionById(t(), sessionId)).toHaveLength(1);
 
-    const etag = (await getStep(t, workshop, 'challenge')).headers.get('etag') ?? '';
+    const etag = (await getStep(t(), workshop, 'challenge')).headers.get('etag') ?? '';
     const other = freshSessionId();
     const conditional = () =>
-      getStep(t, workshop, 'challenge', { extra: withSession(other, { 'If-None-Match': etag }) });
+      getStep(t(), workshop, 'challenge', { extra: withSession(other, { 'If-None-Match': etag }) });
     expect(await roundTrips(conditional, 304)).toBe(1);
-    expect(await sessionById(t, other)).toHaveLength(1);
+    expect(await sessionById(t(), other)).toHaveLength(1);
   });
 
   it('PUT …/steps/{stepId}/output, including its session write and the workshop status change', async () => {
-    const workshop = await createWorkshop(t);
+    const workshop = await createWorkshop(t());
     const sessionId = freshSessionId();
-    const send = () => putOutput(t, workshop, 'challenge', { a: 1 }, { extra: withSession(sessionId) });
+    const send = () => putOutput(t(), workshop, 'challenge', { a: 1 }, { extra: withSession(sessionId) });
     expect(await roundTrips(send, 200)).toBe(1);
-    expect(await sessionById(t, sessionId)).toHaveLength(1);
+    expect(await sessionById(t(), sessionId)).toHaveLength(1);
   });
 
   it('POST …/steps/{stepId}/complete, including its session write', async () => {
-    const workshop = await createWorkshop(t);
+    const workshop = await createWorkshop(t());
     const sessionId = freshSessionId();
     const send = () =>
-      completeStep(t, workshop, 'challenge', { by: 'ai' }, { extra: withSession(sessionId) });
+      completeStep(t(), workshop, 'challenge', { by: 'ai' }, { extra: withSession(sessionId) });
     expect(await roundTrips(send, 200)).toBe(1);
-    expect(await sessionById(t, sessionId)).toHaveLength(1);
+    expect(await sessionById(t(), sessionId)).toHaveLength(1);
     // Completing again (idempotent) is one round trip too.
     expect(await roundTrips(send, 200)).toBe(1);
   });
 
   it('GET …/steps/{stepId}/context, including its session write', async () => {
-    const workshop = await createWorkshop(t);
-    await completeStep(t, workshop, 'challenge');
+    const workshop = await createWorkshop(t());
+    await completeStep(t(), workshop, 'challenge');
     const sessionId = freshSessionId();
-    const send = () => getContext(t, workshop, 'stakeholder-mapping', { extra: withSession(sessionId) });
+    const send = () => getContext(t(), workshop, 'stakeholder-mapping', { extra: withSession(sessionId) });
     expect(await roundTrips(send, 200)).toBe(1);
-    expect(await sessionById(t, sessionId)).toHaveLength(1);
+    expect(await sessionById(t(), sessionId)).toHaveLength(1);
   });
 
   it('GET …/sessions', async () => {
-    const workshop = await createWorkshop(t);
-    await getStep(t, workshop, 'challenge');
+    const workshop = await createWorkshop(t());
+    await getStep(t(), workshop, 'challenge');
     const send = () =>
-      t.request(`/api/workshops/${workshop.id}/sessions?limit=10`, { headers: workshop.headers });
+      t().request(`/api/workshops/${workshop.id}/sessions?limit=10`, { headers: workshop.headers });
     expect(await roundTrips(send, 200)).toBe(1);
   });
 
   it('POST …/sessions/{sessionId}/end, persisted or not', async () => {
-    const workshop = await createWorkshop(t);
+    const workshop = await createWorkshop(t());
     const sessionId = freshSessionId();
-    await getStep(t, workshop, 'challenge', { extra: withSession(sessionId) });
+    await getStep(t(), workshop, 'challenge', { extra: withSession(sessionId) });
     const end = (id: string) => () =>
-      t.request(`/api/workshops/${workshop.id}/sessions/${id}/end`, {
+      t().request(`/api/workshops/${workshop.id}/sessions/${id}/end`, {
         method: 'POST',
         headers: workshop.headers,
       });
@@ -130,17 +122,17 @@ describe('one database round trip per request', () => {
   });
 
   it('refusals decided by the statement cost one round trip too (403, 404, 409, 412)', async () => {
-    const workshop = await createWorkshop(t);
-    const viewer = await addMember(t, workshop, 'viewer');
-    const outsider = await stranger(t);
+    const workshop = await createWorkshop(t());
+    const viewer = await addMember(t(), workshop, 'viewer');
+    const outsider = await stranger(t());
     expect(
-      await roundTrips(() => putOutput(t, workshop, 'challenge', { a: 1 }, { headers: viewer }), 403),
+      await roundTrips(() => putOutput(t(), workshop, 'challenge', { a: 1 }, { headers: viewer }), 403),
     ).toBe(1);
-    expect(await roundTrips(() => getStep(t, workshop, 'challenge', { headers: outsider }), 404)).toBe(1);
-    expect(await roundTrips(() => putOutput(t, workshop, 'validate', { a: 1 }), 409)).toBe(1);
-    expect(await roundTrips(() => completeStep(t, workshop, 'validate'), 409)).toBe(1);
+    expect(await roundTrips(() => getStep(t(), workshop, 'challenge', { headers: outsider }), 404)).toBe(1);
+    expect(await roundTrips(() => putOutput(t(), workshop, 'validate', { a: 1 }), 409)).toBe(1);
+    expect(await roundTrips(() => completeStep(t(), workshop, 'validate'), 409)).toBe(1);
     const stale = { extra: { 'If-Match': '"st-1"' } };
-    expect(await roundTrips(() => putOutput(t, workshop, 'challenge', { a: 1 }, stale), 412)).toBe(1);
+    expect(await roundTrips(() => putOutput(t(), workshop, 'challenge', { a: 1 }, stale), 412)).toBe(1);
   });
 });
 
@@ -171,7 +163,7 @@ describe('no database round trip for a request refused before any work', () => {
   ];
 
   const send = (route: ReturnType<Route>, headers: Headers) => () =>
-    t.request(
+    t().request(
       route.path,
       route.body === undefined
         ? { method: route.method, headers }
@@ -180,7 +172,7 @@ describe('no database round trip for a request refused before any work', () => {
 
   let workshop: Workshop;
   beforeAll(async () => {
-    workshop = await createWorkshop(t);
+    workshop = await createWorkshop(t());
   });
 
   it.each(routes)('%s without a token: 401 and 0 round trips', async (_label, route) => {
@@ -188,12 +180,12 @@ describe('no database round trip for a request refused before any work', () => {
   });
 
   it.each(routes)('%s with a forged token: 401 and 0 round trips', async (_label, route) => {
-    const forged = { Authorization: `Bearer ${(await t.token(workshop.owner)).slice(0, -4)}AAAA` };
+    const forged = { Authorization: `Bearer ${(await t().token(workshop.owner)).slice(0, -4)}AAAA` };
     expect(await roundTrips(send(route(workshop), forged), 401)).toBe(0);
   });
 
   it('a body that fails validation (400) makes none; a skip without confirmation (428) makes one, to answer 404/403/409 first', async () => {
-    expect(await roundTrips(() => putOutput(t, workshop, 'challenge', [1]), 400)).toBe(0);
-    expect(await roundTrips(() => completeStep(t, workshop, 'challenge', { by: 'user' }), 428)).toBe(1);
+    expect(await roundTrips(() => putOutput(t(), workshop, 'challenge', [1]), 400)).toBe(0);
+    expect(await roundTrips(() => completeStep(t(), workshop, 'challenge', { by: 'user' }), 428)).toBe(1);
   });
 });

@@ -1,5 +1,5 @@
 import { serve } from '@hono/node-server';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { generateWebhookSigningSecret } from '../../scripts/local-auth/clerk-webhook';
 import { generateSigningKeyPair } from '../../scripts/local-auth/keys';
 import { localClerkEnv } from '../../scripts/local-auth/local-clerk';
@@ -62,6 +62,24 @@ export interface TestAppOptions {
   workerOutbound?: typeof fetch;
   /** On the workerd target, each line the Worker logs (on Node the app writes to this process's console). */
   workerLog?: (line: string) => void;
+}
+
+/**
+ * One app for the calling test file, started before its tests and closed after them: call it at the top
+ * level of the file and the returned function inside tests.
+ */
+export function useTestApp(overrides?: Record<string, string>, options?: TestAppOptions): () => TestApp {
+  let app: TestApp | undefined;
+  beforeAll(async () => {
+    app = await createTestApp(overrides, options);
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+  return () => {
+    if (!app) throw new Error('the test app starts in beforeAll: use it inside tests and hooks');
+    return app;
+  };
 }
 
 /** The real app, the real driver and real Postgres: a database of its own behind a local SQL-over-HTTP endpoint. */

@@ -1,7 +1,7 @@
 /** Helpers of the workshop suites: one app per file, tokens per user, and reads of what the database holds. */
-import { afterAll, beforeAll, expect } from 'vitest';
+import { expect } from 'vitest';
 import type { WorkshopDetail } from '../../src/schemas/workshops';
-import { createTestApp, jsonBody, type TestApp } from '../support/test-app';
+import { jsonBody, useTestApp } from '../support/test-app';
 
 /** Answers as the API's schemas define them. */
 export type { Member } from '../../src/schemas/members';
@@ -16,21 +16,8 @@ export const SHARE_TOKEN = /^[A-Za-z0-9_-]{43}$/;
  * Call it at the top level of the file.
  */
 export function useWorkshopsApp() {
-  let app: TestApp | undefined;
+  const testApp = useTestApp({ WORKSHOP_CAPS: 'free:1000', DB_TIMEOUT_MS: '30000' });
   const tokens = new Map<string, Promise<Record<string, string>>>();
-
-  beforeAll(async () => {
-    app = await createTestApp({ WORKSHOP_CAPS: 'free:1000', DB_TIMEOUT_MS: '30000' });
-  });
-
-  afterAll(async () => {
-    await app?.close();
-  });
-
-  const testApp = (): TestApp => {
-    if (!app) throw new Error('the app starts in beforeAll: call the helpers inside tests');
-    return app;
-  };
 
   /** The Authorization header of a user (one token per user and file). */
   function as(userId: string): Promise<Record<string, string>> {
